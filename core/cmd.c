@@ -1,0 +1,609 @@
+/* core/cmd.c - the command language of docs/commands.md: one parser and
+ * dispatcher for /ctl, /PID/ctl, the sysctl files and rmapsim. Each line
+ * is atomic; failures get a /dmesg line naming the command and errno;
+ * successes are appended to /journal in /ctl form.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm_internal.h"
+#include "task.h"
+
+#define MAX_WORDS 16
+
+struct cmdline {
+	char *word[MAX_WORDS];
+	int nr;
+	char buf[SIM_LINE_MAX + 1];	/* the line, split in place */
+	char pid[16];			/* the pid a /PID/ctl line implies */
+	char path[SIM_LINE_MAX + 2];	/* `file`'s name made absolute */
+};
+
+struct cmd_ctx {
+	struct sim *sim;
+	struct cmdline *cl;	/* words; word[0] is the command */
+	struct strbuf *result;
+	const char *cause;	/* set with the errno on failure */
+	bool journal;		/* record on success */
+};
+
+typedef int (*cmd_fn)(struct cmd_ctx *ctx);
+
+static int fail(struct cmd_ctx *ctx, int err, const char *cause)
+{
+	ctx->cause = cause;
+	return err;
+}
+
+/* ---- words ---- */
+
+/* parse_num - decimal or 0x hex; with @suffix a K/M/G multiplier.
+ * Return: 0, or -EINVAL for anything malformed or out of 64 bits. */
+static int parse_num(const char *s, bool suffix, unsigned long *out)
+{
+	unsigned long v = 0, base = 10, d, mult = 1;
+	const char *p = s;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!*p)
+		return -EINVAL;
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			d = (unsigned long)(*p - '0');
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = (unsigned long)(tolower((unsigned char)*p) - 'a' + 10);
+		else
+			break;
+		if (v > (ULONG_MAX - d) / base)
+			return -EINVAL;
+		v = v * base + d;
+	}
+	if (*p && suffix && !p[1]) {
+		switch (*p) {
+		case 'K': mult = 1UL << 10; break;
+		case 'M': mult = 1UL << 20; break;
+		case 'G': mult = 1UL << 30; break;
+		default: return -EINVAL;
+		}
+		p++;
+	}
+	if (*p)
+		return -EINVAL;
+	if (v > ULONG_MAX / mult)
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
+
+/* parse_prot - "rwx"-style, three positions. */
+static int parse_prot(const char *s, unsigned long *prot)
+{
+	if (strlen(s) != 3 || (s[0] != 'r' && s[0] != '-') ||
+	    (s[1] != 'w' && s[1] != '-') || (s[2] != 'x' && s[2] != '-'))
+		return -EINVAL;
+	*prot = (s[0] == 'r' ? PROT_READ : 0) | (s[1] == 'w' ? PROT_WRITE : 0) |
+		(s[2] == 'x' ? PROT_EXEC : 0);
+	return 0;
+}
+
+static int parse_mmap_flags(const char *s, unsigned long *flags)
+{
+	char buf[128], *tok, *save = NULL;
+	unsigned long f = 0;
+	int types = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "private")) {
+			f |= MAP_PRIVATE;
+			types++;
+		} else if (!strcmp(tok, "shared")) {
+			f |= MAP_SHARED;
+			types++;
+		} else if (!strcmp(tok, "fixed")) {
+			f |= MAP_FIXED;
+		} else if (!strcmp(tok, "noreplace")) {
+			f |= MAP_FIXED_NOREPLACE;
+		} else if (!strcmp(tok, "growsdown")) {
+			f |= MAP_GROWSDOWN;
+		} else if (!strcmp(tok, "noreserve")) {
+			f |= MAP_NORESERVE;
+		} else if (!strcmp(tok, "populate")) {
+			f |= MAP_POPULATE;
+		} else {
+			return -EINVAL;
+		}
+	}
+	if (types != 1)
+		return -EINVAL;
+	*flags = f;
+	return 0;
+}
+
+static struct task_struct *arg_task(struct cmd_ctx *ctx, int i, int *err)
+{
+	unsigned long pid;
+	struct task_struct *task;
+
+	if (parse_num(ctx->cl->word[i], false, &pid) || pid > INT_MAX) {
+		*err = fail(ctx, -EINVAL, "malformed pid");
+		return NULL;
+	}
+	task = find_task(ctx->sim, (int)pid);
+	if (!task)
+		*err = fail(ctx, -ESRCH, "no such process");
+	return task;
+}
+
+#define ARG_NUM(ctx, i, suffix, var, what) do {				\
+	if (parse_num((ctx)->cl->word[i], suffix, &(var)))		\
+		return fail(ctx, -EINVAL, "malformed " what);		\
+} while (0)
+
+/* ---- commands ---- */
+
+static int cmd_spawn(struct cmd_ctx *ctx)
+{
+	const char *comm = ctx->cl->nr > 1 ? ctx->cl->word[1] : "sim";
+	int pid = task_spawn(ctx->sim, comm);
+
+	if (pid < 0)
+		return fail(ctx, pid, "out of memory");
+	strbuf_printf(ctx->result, "%d\n", pid);
+	return 0;
+}
+
+static int cmd_fork(struct cmd_ctx *ctx)
+{
+	struct task_struct *task;
+	int err, pid;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	pid = task_fork(ctx->sim, task);
+	if (pid < 0)
+		return fail(ctx, pid, pid == -ENOMEM ?
+			    "out of memory or commit limit" : "fork failed");
+	strbuf_printf(ctx->result, "%d\n", pid);
+	return 0;
+}
+
+static int cmd_exit(struct cmd_ctx *ctx)
+{
+	struct task_struct *task;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	task_exit(ctx->sim, task);
+	return 0;
+}
+
+static const char *mmap_cause(int err)
+{
+	switch (err) {
+	case -EINVAL: return "invalid length, address, offset or flags";
+	case -ENOMEM: return "no room, max_map_count or commit limit";
+	case -EEXIST: return "range already mapped";
+	case -EPERM: return "address below mmap_min_addr";
+	case -EOVERFLOW: return "offset + length overflows";
+	default: return "mmap failed";
+	}
+}
+
+static int cmd_mmap(struct cmd_ctx *ctx)
+{
+	unsigned long addr, len, prot, flags, off = 0;
+	struct file *file = NULL;
+	struct task_struct *task;
+	long ret;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	ARG_NUM(ctx, 3, true, len, "length");
+	if (parse_prot(ctx->cl->word[4], &prot))
+		return fail(ctx, -EINVAL, "malformed PROT");
+	if (parse_mmap_flags(ctx->cl->word[5], &flags))
+		return fail(ctx, -EINVAL, "malformed FLAGS");
+	if (ctx->cl->nr > 7)
+		ARG_NUM(ctx, 7, true, off, "offset");
+	if (offset_in_page(off))	/* sys_mmap: the offset is in bytes */
+		return fail(ctx, -EINVAL, "offset not page aligned");
+	if (ctx->cl->nr > 6) {
+		struct inode *inode = inode_lookup(ctx->sim, ctx->cl->word[6]);
+
+		if (!inode)
+			return fail(ctx, -ENOENT, "no such file");
+		file = file_open(inode);	/* open + mmap + close */
+		if (!file)
+			return fail(ctx, -ENOMEM, "out of memory");
+	} else {
+		flags |= MAP_ANONYMOUS;
+	}
+	if ((flags & MAP_FIXED) && offset_in_page(addr))
+		ret = -EINVAL;
+	else
+		ret = do_mmap(task->mm, addr, len, prot, flags, file,
+			      off >> PAGE_SHIFT);
+	if (file)
+		fput(ctx->sim, file);	/* close: the VMA keeps its own ref */
+	if (ret < 0)
+		return fail(ctx, (int)ret, mmap_cause((int)ret));
+	strbuf_printf(ctx->result, "0x%lx\n", (unsigned long)ret);
+	return 0;
+}
+
+static int cmd_munmap(struct cmd_ctx *ctx)
+{
+	unsigned long addr, len;
+	struct task_struct *task;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	ARG_NUM(ctx, 3, true, len, "length");
+	err = do_munmap(task->mm, addr, len);
+	if (err == -EINVAL)
+		return fail(ctx, err, offset_in_page(addr) ?
+			    "address not page aligned" :
+			    "invalid address or length");
+	if (err)
+		return fail(ctx, err, "would exceed max_map_count");
+	return 0;
+}
+
+static int cmd_mprotect(struct cmd_ctx *ctx)
+{
+	unsigned long addr, len, prot;
+	struct task_struct *task;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	ARG_NUM(ctx, 3, true, len, "length");
+	if (parse_prot(ctx->cl->word[4], &prot))
+		return fail(ctx, -EINVAL, "malformed PROT");
+	err = do_mprotect(task->mm, addr, len, prot);
+	switch (err) {
+	case 0:
+		return 0;
+	case -EINVAL:
+		return fail(ctx, err, "address not page aligned");
+	case -EACCES:
+		return fail(ctx, err, "protection not allowed by VM_MAY flags");
+	case -ENOMEM:
+		return fail(ctx, err, "range not fully mapped, limit or commit");
+	default:
+		return fail(ctx, err, "mprotect failed");
+	}
+}
+
+static const struct { const char *name; int advice; } advices[] = {
+	{ "dontfork", MADV_DONTFORK }, { "dofork", MADV_DOFORK },
+	{ "wipeonfork", MADV_WIPEONFORK }, { "keeponfork", MADV_KEEPONFORK },
+	{ "mergeable", MADV_MERGEABLE }, { "unmergeable", MADV_UNMERGEABLE },
+};
+
+static int cmd_madvise(struct cmd_ctx *ctx)
+{
+	unsigned long addr, len;
+	struct task_struct *task;
+	int err, advice = -1;
+	size_t i;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	ARG_NUM(ctx, 3, true, len, "length");
+	for (i = 0; i < sizeof(advices) / sizeof(advices[0]); i++)
+		if (!strcmp(ctx->cl->word[4], advices[i].name))
+			advice = advices[i].advice;
+	if (advice < 0)
+		return fail(ctx, -EINVAL, "unknown advice");
+	err = do_madvise(task->mm, addr, len, advice);
+	switch (err) {
+	case 0:
+		return 0;
+	case -EINVAL:
+		return fail(ctx, err, offset_in_page(addr) ?
+			    "address not page aligned" :
+			    "advice not valid for this range");
+	case -ENOMEM:
+		return fail(ctx, err, "range not fully mapped or max_map_count");
+	default:
+		return fail(ctx, err, "out of memory");
+	}
+}
+
+static int cmd_file(struct cmd_ctx *ctx)
+{
+	char *path = ctx->cl->path;
+	unsigned long size;
+	int err;
+
+	ARG_NUM(ctx, 2, true, size, "size");
+	snprintf(path, sizeof(ctx->cl->path), "%s%s",
+		 ctx->cl->word[1][0] == '/' ? "" : "/", ctx->cl->word[1]);
+	err = file_create(ctx->sim, path, size);
+	switch (err) {
+	case 0:
+		ctx->cl->word[1] = path;	/* journal the absolute path */
+		return 0;
+	case -EEXIST: return fail(ctx, err, "file exists");
+	case -ENOTDIR: return fail(ctx, err, "a path prefix is a file");
+	case -EISDIR: return fail(ctx, err, "path is a directory");
+	case -EINVAL: return fail(ctx, err, "malformed path");
+	default: return fail(ctx, err, "out of memory");
+	}
+}
+
+static int cmd_sysctl(struct cmd_ctx *ctx)
+{
+	unsigned long v;
+
+	if (strcmp(ctx->cl->word[1], "vm.max_map_count"))
+		return fail(ctx, -ENOENT, "no such tunable");
+	if (parse_num(ctx->cl->word[2], false, &v) || v > INT_MAX)
+		return fail(ctx, -EINVAL, "value out of range");
+	ctx->sim->sysctl.max_map_count = (long)v;
+	return 0;
+}
+
+static int cmd_check(struct cmd_ctx *ctx)
+{
+	struct strbuf why = STRBUF_INIT;
+	int err = sim_check(ctx->sim, &why);
+
+	ctx->journal = false;	/* changes nothing */
+	if (err) {
+		sim_printk(ctx->sim, "check: %s", why.buf ? why.buf : "?");
+		strbuf_release(&why);
+		return fail(ctx, err, "invariant violated, see the line above");
+	}
+	strbuf_release(&why);
+	strbuf_puts(ctx->result, "ok\n");
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int min, max;		/* words after the command */
+	bool per_process;	/* accepted on /PID/ctl, PID implied */
+	cmd_fn fn;
+	const char *usage;
+} commands[] = {
+	{ "spawn", 0, 1, false, cmd_spawn, "spawn [COMM]" },
+	{ "fork", 1, 1, true, cmd_fork, "fork PID" },
+	{ "exit", 1, 1, true, cmd_exit, "exit PID" },
+	{ "mmap", 5, 7, true, cmd_mmap,
+	  "mmap PID ADDR LEN PROT FLAGS [FILE [OFFSET]]" },
+	{ "munmap", 3, 3, true, cmd_munmap, "munmap PID ADDR LEN" },
+	{ "mprotect", 4, 4, true, cmd_mprotect, "mprotect PID ADDR LEN PROT" },
+	{ "madvise", 4, 4, true, cmd_madvise, "madvise PID ADDR LEN ADVICE" },
+	{ "file", 2, 2, false, cmd_file, "file NAME SIZE" },
+	{ "sysctl", 2, 2, false, cmd_sysctl, "sysctl NAME VALUE" },
+	{ "check", 0, 0, false, cmd_check, "check" },
+};
+
+void sim_usage(struct strbuf *out, bool per_process)
+{
+	size_t i;
+
+	strbuf_puts(out, per_process ?
+		    "rmapfs process control file: one command per line, PID implied\n" :
+		    "rmapfs control file: one command per line\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const char *u = commands[i].usage;
+
+		if (per_process && !commands[i].per_process)
+			continue;
+		if (per_process && strstr(u, " PID"))
+			strbuf_printf(out, "  %.*s%s\n", (int)(strstr(u, " PID") - u), u,
+				      strstr(u, " PID") + 4);
+		else
+			strbuf_printf(out, "  %s\n", u);
+	}
+	strbuf_puts(out, "Results are read back on the same open file. See docs/commands.md.\n");
+}
+
+/* ---- lines ---- */
+
+/* Copy @line (comment stripped) into @cl->buf and split it into words. */
+static int split_line(struct cmdline *cl, const char *line, size_t len)
+{
+	size_t i, n = 0;
+	char *p;
+
+	for (i = 0; i < len && line[i] != '#' && line[i] != '\n'; i++)
+		cl->buf[n++] = line[i] ? line[i] : '\x01';	/* NUL is garbage */
+	cl->buf[n] = '\0';
+	cl->nr = 0;
+	for (p = cl->buf; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (cl->nr == MAX_WORDS)
+			return -E2BIG;
+		cl->word[cl->nr++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
+	}
+	return 0;
+}
+
+/* The line in /ctl form: words joined by one space, pid inserted. */
+static void canonical_line(struct strbuf *out, struct cmdline *cl,
+			   int ctx_pid, bool per_process)
+{
+	int i;
+
+	for (i = 0; i < cl->nr; i++) {
+		const unsigned char *c;
+
+		if (i)
+			strbuf_putc(out, ' ');
+		for (c = (const unsigned char *)cl->word[i]; *c; c++) {
+			if (isprint(*c))
+				strbuf_putc(out, (char)*c);
+			else
+				strbuf_printf(out, "\\x%02x", *c == 1 ? 0 : *c);
+		}
+		if (i == 0 && ctx_pid && per_process)
+			strbuf_printf(out, " %d", ctx_pid);
+	}
+}
+
+static void report(struct sim *sim, const char *shown, int err,
+		   const char *cause)
+{
+	strbuf_reset(&sim->last_err);
+	strbuf_printf(&sim->last_err, "[%6lu] %s: %s (%s)", sim->cmd_seq,
+		      shown, errno_name(err), cause);
+	sim_printk(sim, "%s", sim->last_err.buf ? sim->last_err.buf : "");
+}
+
+int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
+		  struct strbuf *result)
+{
+	struct strbuf shown = STRBUF_INIT;
+	const struct command *cmd = NULL;
+	struct cmd_ctx ctx = { .sim = sim, .result = result, .journal = true };
+	struct cmdline *cl;
+	size_t i;
+	int err;
+
+	cl = rm_malloc(sizeof(*cl));
+	if (!cl)
+		return -ENOMEM;
+	if (len > SIM_LINE_MAX) {
+		sim->cmd_seq++;
+		split_line(cl, line, 64);
+		canonical_line(&shown, cl, 0, false);
+		strbuf_puts(&shown, "...");
+		err = -EINVAL;
+		report(sim, shown.buf, err, "line too long");
+		goto out;
+	}
+	err = split_line(cl, line, len);
+	if (!cl->nr && !err)
+		goto out;	/* blank or comment */
+	sim->cmd_seq++;
+	if (err) {
+		canonical_line(&shown, cl, 0, false);
+		report(sim, shown.buf, -EINVAL, "too many words");
+		err = -EINVAL;
+		goto out;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(cl->word[0], commands[i].name))
+			cmd = &commands[i];
+	canonical_line(&shown, cl, ctx_pid, cmd && cmd->per_process);
+	if (shown.failed) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (!cmd) {
+		err = -EINVAL;
+		report(sim, shown.buf, err, "unknown command");
+		goto out;
+	}
+	if (ctx_pid && !cmd->per_process) {
+		err = -EINVAL;
+		report(sim, shown.buf, err, "not a per-process command");
+		goto out;
+	}
+	if (ctx_pid) {
+		/* /PID/ctl: insert the pid as the first argument */
+		char *pidw = cl->pid;
+
+		if (cl->nr == MAX_WORDS) {
+			err = -EINVAL;
+			report(sim, shown.buf, err, "too many words");
+			goto out;
+		}
+		snprintf(pidw, sizeof(cl->pid), "%d", ctx_pid);
+		memmove(&cl->word[2], &cl->word[1],
+			(size_t)(cl->nr - 1) * sizeof(cl->word[0]));
+		cl->word[1] = pidw;
+		cl->nr++;
+	}
+	if (cl->nr - 1 < cmd->min || cl->nr - 1 > cmd->max) {
+		err = -EINVAL;
+		report(sim, shown.buf, err, "wrong number of arguments");
+		goto out;
+	}
+	/* Room for the journal line and the result first: no failure after
+	 * the command took effect. */
+	if (strbuf_reserve(&sim->journal, shown.len + 1) ||
+	    (result && strbuf_reserve(result, 32))) {
+		err = -ENOMEM;
+		report(sim, shown.buf, err, "out of memory");
+		goto out;
+	}
+	{
+		struct strbuf scratch = STRBUF_INIT;
+
+		if (!result)
+			ctx.result = &scratch;
+		ctx.cl = cl;
+		err = cmd->fn(&ctx);
+		strbuf_release(&scratch);
+	}
+	if (err) {
+		report(sim, shown.buf, err, ctx.cause ? ctx.cause : "failed");
+		goto out;
+	}
+	if (ctx.journal) {
+		/* `file` may have made its path absolute: rebuild */
+		strbuf_reset(&shown);
+		canonical_line(&shown, cl, 0, false);
+		strbuf_add(&sim->journal, shown.buf, shown.len);
+		strbuf_putc(&sim->journal, '\n');
+	}
+out:
+	strbuf_release(&shown);
+	free(cl);
+	return err;
+}
+
+int sim_exec_buf(struct sim *sim, const char *buf, size_t len, int ctx_pid,
+		 struct strbuf *results, size_t *done)
+{
+	size_t pos = 0, end;
+	int err;
+
+	*done = 0;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+
+		end = nl ? (size_t)(nl - buf) + 1 : len;
+		err = sim_exec_line(sim, buf + pos, end - pos - (nl ? 1 : 0),
+				    ctx_pid, results);
+		if (err)
+			return err;
+		pos = end;
+		*done = pos;
+	}
+	return 0;
+}

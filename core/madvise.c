@@ -1,0 +1,175 @@
+/* core/madvise.c - madvise(2) for the advices that only change VMA flags,
+ * as madvise_behavior/do_madvise of mm/madvise.c in v5.15 plus the flag
+ * part of ksm_madvise (mm/ksm.c): dontfork, dofork, wipeonfork,
+ * keeponfork, mergeable, unmergeable. Same merge-then-split pattern as
+ * mprotect. Page-level advices come with the page issues.
+ *
+ * v5.15 applies an advice to the mapped parts of a range with holes and
+ * then fails with ENOMEM; rmapfs checks first and changes nothing.
+ */
+#include <errno.h>
+
+#include "mm_internal.h"
+
+static bool madvise_behavior_valid(int advice)
+{
+	switch (advice) {
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * madvise_newflags - the flags @advice gives @vma.
+ * Return: 0 with *@flags set, or -EINVAL for a VMA the advice refuses.
+ */
+static int madvise_newflags(const struct vm_area_struct *vma, int advice,
+			    unsigned long *flags)
+{
+	unsigned long f = vma->vm_flags;
+
+	switch (advice) {
+	case MADV_DONTFORK:
+		f |= VM_DONTCOPY;
+		break;
+	case MADV_DOFORK:
+		if (f & VM_IO)
+			return -EINVAL;
+		f &= ~VM_DONTCOPY;
+		break;
+	case MADV_WIPEONFORK:
+		/* only on private anonymous memory */
+		if (vma->vm_file || (f & VM_SHARED))
+			return -EINVAL;
+		f |= VM_WIPEONFORK;
+		break;
+	case MADV_KEEPONFORK:
+		f &= ~VM_WIPEONFORK;
+		break;
+	case MADV_MERGEABLE:
+		/* ksm_madvise: silently ignored on these */
+		if (f & (VM_MERGEABLE | VM_SHARED | VM_MAYSHARE | VM_PFNMAP |
+			 VM_IO | VM_DONTEXPAND | VM_HUGETLB | VM_MIXEDMAP))
+			break;
+		f |= VM_MERGEABLE;
+		break;
+	case MADV_UNMERGEABLE:
+		f &= ~VM_MERGEABLE;
+		break;
+	}
+	*flags = f;
+	return 0;
+}
+
+/*
+ * madvise_check - the error do_madvise would return, in its order: a VMA
+ * refusing the advice, the split limit (ENOMEM, not converted), and last
+ * a hole (ENOMEM). The merge decision is exact for the first VMA only.
+ */
+static int madvise_check(struct mm_struct *mm, unsigned long start,
+			 unsigned long end, int advice)
+{
+	long limit = mm->sim->sysctl.max_map_count, count = mm->map_count;
+	struct vm_area_struct *vma, *prev;
+	unsigned long tmp, newflags, first = start;
+	int unmapped_error = 0, err;
+
+	vma = find_vma_prev(mm, start, &prev);
+	if (vma && start > vma->vm_start)
+		prev = vma;
+	for (;;) {
+		if (!vma)
+			return -ENOMEM;
+		if (start < vma->vm_start) {
+			unmapped_error = -ENOMEM;
+			start = vma->vm_start;
+			if (start >= end)
+				return unmapped_error;
+		}
+		tmp = vma->vm_end < end ? vma->vm_end : end;
+		err = madvise_newflags(vma, advice, &newflags);
+		if (err)
+			return err;
+		if (newflags != vma->vm_flags &&
+		    (start != vma->vm_start || tmp != vma->vm_end)) {
+			bool merges = start == first &&
+				vma_merge_would_merge(mm, prev, start, tmp,
+					newflags, vma->anon_vma, vma->vm_file,
+					vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT));
+
+			if (!merges) {
+				if (start != vma->vm_start && count++ >= limit)
+					return -ENOMEM;
+				if (tmp != vma->vm_end && count++ >= limit)
+					return -ENOMEM;
+			}
+		}
+		start = tmp;
+		if (start >= end)
+			return unmapped_error;
+		prev = vma;
+		vma = vma->vm_next;
+	}
+}
+
+/*
+ * do_madvise - madvise(2) for the flag advices.
+ * Return: 0, or -EINVAL/-ENOMEM (or -EAGAIN when the reserve cannot be
+ * filled: madvise reports a kernel allocation failure as EAGAIN), with
+ * @mm unchanged.
+ */
+int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
+	       int advice)
+{
+	struct vm_area_struct *vma, *prev;
+	unsigned long end, tmp, newflags = 0;
+	int err;
+
+	if (!madvise_behavior_valid(advice))
+		return -EINVAL;
+	if (offset_in_page(start))
+		return -EINVAL;
+	end = PAGE_ALIGN(len);
+	if (len && !end)
+		return -EINVAL;
+	end += start;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+
+	err = madvise_check(mm, start, end, advice);
+	if (err)
+		return err;
+	if (reserve_for_vmas(mm, start, end))
+		return -EAGAIN;
+
+	/* Commit: the range is fully mapped and nothing below can fail. */
+	vma = find_vma_prev(mm, start, &prev);
+	if (start > vma->vm_start)
+		prev = vma;
+	for (;;) {
+		tmp = vma->vm_end < end ? vma->vm_end : end;
+		madvise_newflags(vma, advice, &newflags);
+		if (newflags & ~vma->vm_flags & VM_MERGEABLE)
+			mm->ksm_registered = true;	/* __ksm_enter */
+		if (newflags == vma->vm_flags)
+			prev = vma;
+		else
+			vma_modify_flags(mm, &prev, vma, start, tmp, newflags);
+		start = tmp;
+		if (start < prev->vm_end)
+			start = prev->vm_end;
+		if (start >= end)
+			break;
+		vma = prev->vm_next;
+	}
+	return 0;
+}

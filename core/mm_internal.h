@@ -1,0 +1,68 @@
+/* core/mm_internal.h - helpers shared inside core/, as mm/internal.h. */
+#ifndef RMAPFS_MM_INTERNAL_H
+#define RMAPFS_MM_INTERNAL_H
+
+#include "mm.h"
+#include "rmap.h"
+#include "sim.h"
+#include "filemap.h"
+
+/*
+ * sim_reserve - make sure the pools hold at least this many objects.
+ * Return: 0, or -ENOMEM (the pools may have grown; nothing else changed).
+ */
+int sim_reserve(struct sim *sim, unsigned long vmas, unsigned long avcs,
+		unsigned long anon_vmas);
+void sim_drain_pools(struct sim *sim);
+struct anon_vma_chain *anon_vma_chain_alloc(struct sim *sim);
+void anon_vma_chain_free(struct sim *sim, struct anon_vma_chain *avc);
+
+/* Number of AVCs on a VMA's chain (0 if NULL). */
+unsigned long vma_chain_len(const struct vm_area_struct *vma);
+/* Reserve for an operation that may split/merge around [start, end). */
+int reserve_for_range(struct mm_struct *mm, unsigned long start,
+		      unsigned long end, unsigned long extra_vmas);
+
+/* The VMA tree and list (core/vma.c). */
+void vma_gap_update(struct vm_area_struct *vma);
+struct vm_area_struct *vma_tree_first(struct mm_struct *mm);
+struct vm_area_struct *vma_tree_next(struct vm_area_struct *vma);
+void vma_adjust_end_gap(struct mm_struct *mm, struct vm_area_struct *vma);
+int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
+		 unsigned long end, unsigned long pgoff,
+		 struct vm_area_struct *insert, struct vm_area_struct *expand);
+bool vma_merge_would_merge(struct mm_struct *mm, struct vm_area_struct *prev,
+			   unsigned long addr, unsigned long end,
+			   unsigned long vm_flags, struct anon_vma *anon_vma,
+			   struct file *file, unsigned long pgoff);
+bool is_mergeable_anon_vma(struct anon_vma *anon_vma1,
+			   struct anon_vma *anon_vma2,
+			   struct vm_area_struct *vma);
+
+/* Overcommit (core/mmap.c). Return: 0 or -ENOMEM. */
+int vm_enough_memory(struct mm_struct *mm, unsigned long pages);
+/* Reserve for changing flags on every VMA of [start, end) and its
+ * neighbours: two splits plus one chain import per VMA. */
+int reserve_for_vmas(struct mm_struct *mm, unsigned long start,
+		     unsigned long end);
+
+/* Files (core/file.c). */
+struct file *shmem_zero_setup(struct sim *sim, unsigned long size);
+struct file *get_file(struct file *file);
+void vma_link_file(struct vm_area_struct *vma);
+void unlink_file_vma(struct vm_area_struct *vma);
+
+/* munmap internals (core/mmap.c). */
+int __do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
+void remove_vma(struct vm_area_struct *vma);
+unsigned long count_vma_pages_range(struct mm_struct *mm, unsigned long addr,
+				    unsigned long end);
+/* The flag-changing pattern of mprotect/madvise/mlock: merge, else split.
+ * The caller has checked that the splits cannot fail. */
+struct vm_area_struct *vma_modify_flags(struct mm_struct *mm,
+					struct vm_area_struct **pprev,
+					struct vm_area_struct *vma,
+					unsigned long start, unsigned long end,
+					unsigned long newflags);
+
+#endif

@@ -1,0 +1,148 @@
+/* core/sim.c - the simulated machine: creation and teardown, the object
+ * reserve that makes commands atomic, /dmesg, and errno names.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm_internal.h"
+#include "task.h"
+
+struct sim *sim_new(const struct sim_options *opt)
+{
+	struct sim *sim = rm_calloc(1, sizeof(*sim));
+
+	if (!sim)
+		return NULL;
+	sim->opt = *opt;
+	if (!sim->opt.frames)
+		sim->opt.frames = SIM_DEFAULT_FRAMES;
+	sim->sysctl.max_map_count = DEFAULT_MAX_MAP_COUNT;
+	sim->next_pid = 1;
+	RB_INIT(&sim->anon_vmas);
+	strbuf_init(&sim->dmesg);
+	strbuf_init(&sim->journal);
+	strbuf_init(&sim->last_err);
+	return sim;
+}
+
+void sim_drain_pools(struct sim *sim)
+{
+	while (sim->vma_pool) {
+		struct vm_area_struct *vma = sim->vma_pool;
+
+		sim->vma_pool = vma->vm_next;
+		free(vma);
+	}
+	while (sim->avc_pool) {
+		struct anon_vma_chain *avc = sim->avc_pool;
+
+		sim->avc_pool = TAILQ_NEXT(avc, same_vma);
+		free(avc);
+	}
+	while (sim->anon_vma_pool) {
+		struct anon_vma *av = sim->anon_vma_pool;
+
+		sim->anon_vma_pool = av->parent;
+		free(av);
+	}
+	sim->nr_vma_pool = sim->nr_avc_pool = sim->nr_anon_vma_pool = 0;
+}
+
+void sim_free(struct sim *sim)
+{
+	if (!sim)
+		return;
+	tasks_release(sim);
+	files_release(sim);
+	sim_drain_pools(sim);
+	strbuf_release(&sim->dmesg);
+	strbuf_release(&sim->journal);
+	strbuf_release(&sim->last_err);
+	free(sim);
+}
+
+/*
+ * sim_reserve - top the pools up. The new objects are plain allocations
+ * linked into the free lists the allocators take from first.
+ */
+int sim_reserve(struct sim *sim, unsigned long vmas, unsigned long avcs,
+		unsigned long anon_vmas)
+{
+	while (sim->nr_vma_pool < vmas) {
+		struct vm_area_struct *vma = rm_malloc(sizeof(*vma));
+
+		if (!vma)
+			return -ENOMEM;
+		vma->vm_next = sim->vma_pool;
+		sim->vma_pool = vma;
+		sim->nr_vma_pool++;
+	}
+	while (sim->nr_avc_pool < avcs) {
+		struct anon_vma_chain *avc = rm_malloc(sizeof(*avc));
+
+		if (!avc)
+			return -ENOMEM;
+		TAILQ_NEXT(avc, same_vma) = sim->avc_pool;
+		sim->avc_pool = avc;
+		sim->nr_avc_pool++;
+	}
+	while (sim->nr_anon_vma_pool < anon_vmas) {
+		struct anon_vma *av = rm_malloc(sizeof(*av));
+
+		if (!av)
+			return -ENOMEM;
+		av->parent = sim->anon_vma_pool;
+		sim->anon_vma_pool = av;
+		sim->nr_anon_vma_pool++;
+	}
+	return 0;
+}
+
+/* Keep the newest SIM_DMESG_MAX bytes, cut at a line start. */
+static void dmesg_trim(struct strbuf *sb)
+{
+	const char *nl;
+
+	if (sb->len <= SIM_DMESG_MAX)
+		return;
+	nl = memchr(sb->buf + (sb->len - SIM_DMESG_MAX), '\n', SIM_DMESG_MAX);
+	strbuf_consume(sb, nl ? (size_t)(nl - sb->buf) + 1 : sb->len);
+}
+
+void sim_printk(struct sim *sim, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(&sim->dmesg, fmt, ap);
+	va_end(ap);
+	strbuf_putc(&sim->dmesg, '\n');
+	if (sim->dmesg.failed)
+		sim->dmesg.failed = false;	/* a lost log line is not fatal */
+	dmesg_trim(&sim->dmesg);
+}
+
+const char *errno_name(int err)
+{
+	static const struct { int err; const char *name; } names[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
+		{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
+		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" }, { ENOTDIR, "ENOTDIR" },
+		{ EISDIR, "EISDIR" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
+		{ ERANGE, "ERANGE" }, { ENOSYS, "ENOSYS" },
+		{ EOVERFLOW, "EOVERFLOW" }, { EUCLEAN, "EUCLEAN" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ETXTBSY, "ETXTBSY" },
+	};
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return "EUNKNOWN";
+}

@@ -1,0 +1,119 @@
+/* core/strbuf.c - growable text buffer used by every renderer. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "alloc.h"
+
+void strbuf_init(struct strbuf *sb)
+{
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	sb->failed = false;
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	free(sb->buf);
+	strbuf_init(sb);
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+	sb->failed = false;
+}
+
+int strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	size_t ncap;
+	char *nbuf;
+
+	if (need <= sb->cap)
+		return 0;
+	ncap = sb->cap ? sb->cap : 256;
+	while (ncap < need)
+		ncap *= 2;
+	nbuf = rm_realloc(sb->buf, ncap);
+	if (!nbuf) {
+		sb->failed = true;
+		return -ENOMEM;
+	}
+	sb->buf = nbuf;
+	sb->cap = ncap;
+	return 0;
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (sb->failed || strbuf_reserve(sb, len))
+		return;
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_puts(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_putc(struct strbuf *sb, char c)
+{
+	strbuf_add(sb, &c, 1);
+}
+
+void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	if (sb->failed)
+		return;
+	va_copy(ap2, ap);
+	n = vsnprintf(sb->buf ? sb->buf + sb->len : NULL,
+		      sb->buf ? sb->cap - sb->len : 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0) {
+		sb->failed = true;
+		return;
+	}
+	if (sb->buf && (size_t)n < sb->cap - sb->len) {
+		sb->len += (size_t)n;
+		return;
+	}
+	if (strbuf_reserve(sb, (size_t)n))
+		return;
+	vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void strbuf_pad_to(struct strbuf *sb, size_t line_start, size_t width)
+{
+	while (!sb->failed && sb->len - line_start < width)
+		strbuf_putc(sb, ' ');
+}
+
+void strbuf_consume(struct strbuf *sb, size_t n)
+{
+	if (n >= sb->len) {
+		strbuf_reset(sb);
+		return;
+	}
+	memmove(sb->buf, sb->buf + n, sb->len - n + 1);
+	sb->len -= n;
+}

@@ -1,0 +1,344 @@
+/* core/validate.c - every invariant of include/mm_types.h, checked the way
+ * validate_mm() and validate_anon_vma() do in a CONFIG_DEBUG_VM kernel,
+ * plus the cross-object counts (degree and refcount recomputed from the
+ * AVC graph, live-object counters, i_mmap membership). The `check`
+ * command and every test call it after each step.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm_internal.h"
+#include "task.h"
+
+#define BAD(why, ...) do {						\
+	strbuf_printf(why, __VA_ARGS__);				\
+	return -EUCLEAN;						\
+} while (0)
+
+/* Recompute rb_subtree_gap bottom-up; compare with the stored values. */
+static int check_gaps(struct vm_area_struct *vma, unsigned long *max,
+		      struct strbuf *why)
+{
+	unsigned long l = 0, r = 0, gap, prev_end;
+	int err;
+
+	if (!vma) {
+		*max = 0;
+		return 0;
+	}
+	err = check_gaps(RB_LEFT(vma, vm_rb), &l, why);
+	if (!err)
+		err = check_gaps(RB_RIGHT(vma, vm_rb), &r, why);
+	if (err)
+		return err;
+	gap = vm_start_gap(vma);
+	if (vma->vm_prev) {
+		prev_end = vm_end_gap(vma->vm_prev);
+		gap = gap > prev_end ? gap - prev_end : 0;
+	}
+	if (l > gap)
+		gap = l;
+	if (r > gap)
+		gap = r;
+	if (vma->rb_subtree_gap != gap)
+		BAD(why, "vma %lx-%lx: rb_subtree_gap %lx, should be %lx",
+		    vma->vm_start, vma->vm_end, vma->rb_subtree_gap, gap);
+	*max = gap;
+	return 0;
+}
+
+/* Is @avc linked in the tree it claims (walk up to the root)? */
+static bool avc_in_tree(struct anon_vma_chain *avc)
+{
+	struct anon_vma_chain *n = avc;
+
+	while (RB_PARENT(n, rb))
+		n = RB_PARENT(n, rb);
+	return n == RB_ROOT(&avc->anon_vma->rb_root);
+}
+
+static bool vma_in_i_mmap(struct vm_area_struct *vma)
+{
+	struct vm_area_struct *n = vma;
+
+	while (RB_PARENT(n, shared_rb))
+		n = RB_PARENT(n, shared_rb);
+	return n == RB_ROOT(&vma->vm_file->f_inode->i_mmap);
+}
+
+static int validate_vma(struct mm_struct *mm, struct vm_area_struct *vma,
+			struct strbuf *why)
+{
+	struct anon_vma_chain *avc, *last;
+	bool own = false;
+
+	if (vma->vm_mm != mm)
+		BAD(why, "vma %lx: vm_mm is another mm", vma->vm_start);
+	if (vma->vm_start >= vma->vm_end || offset_in_page(vma->vm_start) ||
+	    offset_in_page(vma->vm_end) || vma->vm_end > TASK_SIZE)
+		BAD(why, "vma %lx-%lx: bad bounds", vma->vm_start, vma->vm_end);
+	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
+		if (avc->vma != vma)
+			BAD(why, "vma %lx: avc points to another vma", vma->vm_start);
+		if (!avc_in_tree(avc))
+			BAD(why, "vma %lx: avc of anon_vma %lu not in its tree",
+			    vma->vm_start, avc->anon_vma->id);
+		if (avc->rb_start != vma->vm_pgoff ||
+		    avc->rb_last != vma->vm_pgoff + vma_pages(vma) - 1)
+			BAD(why, "vma %lx: avc key [%lx,%lx] stale", vma->vm_start,
+			    avc->rb_start, avc->rb_last);
+		if (avc->anon_vma == vma->anon_vma)
+			own = true;
+	}
+	if (vma->anon_vma) {
+		if (!own)
+			BAD(why, "vma %lx: no avc for its anon_vma %lu",
+			    vma->vm_start, vma->anon_vma->id);
+		last = TAILQ_LAST(&vma->anon_vma_chain, avc_list);
+		if (last->anon_vma != vma->anon_vma->root)
+			BAD(why, "vma %lx: chain does not end at the root",
+			    vma->vm_start);
+	} else if (!TAILQ_EMPTY(&vma->anon_vma_chain)) {
+		BAD(why, "vma %lx: avcs but no anon_vma", vma->vm_start);
+	}
+	if (vma->vm_file && !vma_in_i_mmap(vma))
+		BAD(why, "vma %lx: not in its file's i_mmap", vma->vm_start);
+	return 0;
+}
+
+/*
+ * validate_mm - list and tree agree, sorted and non-overlapping, gaps,
+ * map_count, highest_vm_end and the vm_stat_account classes.
+ */
+int validate_mm(struct mm_struct *mm, struct strbuf *why)
+{
+	struct vm_area_struct *vma, *prev = NULL, *node;
+	unsigned long total = 0, exec = 0, stack = 0, data = 0, max;
+	int count = 0, err;
+
+	node = vma_tree_first(mm);
+	for (vma = mm->mmap; vma; prev = vma, vma = vma->vm_next) {
+		if (vma->vm_prev != prev)
+			BAD(why, "vma %lx: vm_prev wrong", vma->vm_start);
+		if (prev && prev->vm_end > vma->vm_start)
+			BAD(why, "vmas %lx-%lx and %lx-%lx overlap or unsorted",
+			    prev->vm_start, prev->vm_end, vma->vm_start, vma->vm_end);
+		if (node != vma)
+			BAD(why, "vma %lx: tree and list disagree", vma->vm_start);
+		node = vma_tree_next(node);
+		err = validate_vma(mm, vma, why);
+		if (err)
+			return err;
+		total += vma_pages(vma);
+		if ((vma->vm_flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
+			exec += vma_pages(vma);
+		else if (vma->vm_flags & VM_STACK)
+			stack += vma_pages(vma);
+		else if ((vma->vm_flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
+			data += vma_pages(vma);
+		count++;
+	}
+	if (node)
+		BAD(why, "tree has vmas the list lacks");
+	if (count != mm->map_count)
+		BAD(why, "map_count %d, walk found %d", mm->map_count, count);
+	if (mm->highest_vm_end != (prev ? vm_end_gap(prev) : 0))
+		BAD(why, "highest_vm_end %lx wrong", mm->highest_vm_end);
+	err = check_gaps(RB_ROOT(&mm->mm_rb), &max, why);
+	if (err)
+		return err;
+	if (total != mm->total_vm || exec != mm->exec_vm ||
+	    stack != mm->stack_vm || data != mm->data_vm)
+		BAD(why, "vm counters total/exec/stack/data %lu/%lu/%lu/%lu, "
+		    "vmas give %lu/%lu/%lu/%lu", mm->total_vm, mm->exec_vm,
+		    mm->stack_vm, mm->data_vm, total, exec, stack, data);
+	return 0;
+}
+
+/* In-order walk of an anon_vma's tree: order, keys, augmentation. */
+static int check_avc_tree(struct anon_vma *av, struct anon_vma_chain *n,
+			  unsigned long *count, unsigned long *prev_start,
+			  unsigned long *sub_last, struct strbuf *why)
+{
+	unsigned long l = 0, r = 0, max;
+	int err;
+
+	if (!n) {
+		*sub_last = 0;
+		return 0;
+	}
+	err = check_avc_tree(av, RB_LEFT(n, rb), count, prev_start, &l, why);
+	if (err)
+		return err;
+	if (n->anon_vma != av)
+		BAD(why, "anon_vma %lu: tree holds another's avc", av->id);
+	if (n->rb_start < *prev_start)
+		BAD(why, "anon_vma %lu: tree out of order", av->id);
+	*prev_start = n->rb_start;
+	(*count)++;
+	err = check_avc_tree(av, RB_RIGHT(n, rb), count, prev_start, &r, why);
+	if (err)
+		return err;
+	max = n->rb_last;
+	if (RB_LEFT(n, rb) && l > max)
+		max = l;
+	if (RB_RIGHT(n, rb) && r > max)
+		max = r;
+	if (n->rb_subtree_last != max)
+		BAD(why, "anon_vma %lu: rb_subtree_last stale", av->id);
+	*sub_last = max;
+	return 0;
+}
+
+static int check_immap(struct inode *inode, struct vm_area_struct *n,
+		       unsigned long *count, unsigned long *sub_last,
+		       struct strbuf *why)
+{
+	unsigned long l = 0, r = 0, max;
+	int err;
+
+	if (!n) {
+		*sub_last = 0;
+		return 0;
+	}
+	err = check_immap(inode, RB_LEFT(n, shared_rb), count, &l, why);
+	if (!err)
+		err = check_immap(inode, RB_RIGHT(n, shared_rb), count, &r, why);
+	if (err)
+		return err;
+	if (!n->vm_file || n->vm_file->f_inode != inode)
+		BAD(why, "%s: i_mmap holds a vma of another file", inode->path);
+	if (n->shared_last != n->vm_pgoff + vma_pages(n) - 1)
+		BAD(why, "%s: i_mmap key stale", inode->path);
+	max = n->shared_last;
+	if (RB_LEFT(n, shared_rb) && l > max)
+		max = l;
+	if (RB_RIGHT(n, shared_rb) && r > max)
+		max = r;
+	if (n->shared_subtree_last != max)
+		BAD(why, "%s: i_mmap subtree_last stale", inode->path);
+	(*count)++;
+	*sub_last = max;
+	return 0;
+}
+
+/* Degree and refcount as the AVC graph implies them (kernel-spec §5.8). */
+static int check_anon_vmas(struct sim *sim, unsigned long *nr_avcs,
+			   struct strbuf *why)
+{
+	unsigned long n = sim->next_anon_vma_id + 1, *vmas, *children, *kids;
+	struct task_struct *task, *tmp;
+	struct vm_area_struct *vma;
+	struct anon_vma *av;
+	unsigned long live = 0, avcs = 0, c, ps, sl;
+	int err = 0;
+
+	vmas = calloc(n, sizeof(*vmas));
+	children = calloc(n, sizeof(*children));
+	kids = calloc(n, sizeof(*kids));
+	if (!vmas || !children || !kids) {
+		err = -ENOMEM;
+		goto out;
+	}
+	HASH_ITER(hh, sim->tasks, task, tmp)
+		for (vma = task->mm->mmap; vma; vma = vma->vm_next)
+			if (vma->anon_vma)
+				vmas[vma->anon_vma->id]++;
+	for (av = anon_vma_first(sim); av; av = anon_vma_next(sim, av)) {
+		if (av->parent != av && !RB_EMPTY(&av->rb_root))
+			children[av->parent->id]++;
+		if (av->root != av)
+			kids[av->root->id]++;
+	}
+	for (av = anon_vma_first(sim); av; av = anon_vma_next(sim, av)) {
+		bool nonempty = !RB_EMPTY(&av->rb_root);
+		unsigned long degree, refcount;
+
+		live++;
+		c = 0;
+		ps = 0;
+		err = check_avc_tree(av, RB_ROOT(&av->rb_root), &c, &ps, &sl, why);
+		if (err)
+			goto out;
+		if (c != av->nr_avcs) {
+			strbuf_printf(why, "anon_vma %lu: nr_avcs %lu, tree has %lu",
+				      av->id, av->nr_avcs, c);
+			err = -EUCLEAN;
+			goto out;
+		}
+		avcs += c;
+		if (av->root->root != av->root) {
+			strbuf_printf(why, "anon_vma %lu: root is not a root", av->id);
+			err = -EUCLEAN;
+			goto out;
+		}
+		degree = (av->root == av && nonempty) + vmas[av->id] +
+			 children[av->id];
+		refcount = nonempty + kids[av->id];
+		if (av->degree != degree || av->refcount != (long)refcount) {
+			strbuf_printf(why, "anon_vma %lu: degree %lu refcount %ld, "
+				      "graph implies %lu and %lu", av->id,
+				      av->degree, av->refcount, degree, refcount);
+			err = -EUCLEAN;
+			goto out;
+		}
+		if (av->refcount <= 0) {
+			strbuf_printf(why, "anon_vma %lu: live with refcount %ld",
+				      av->id, av->refcount);
+			err = -EUCLEAN;
+			goto out;
+		}
+	}
+	if (live != sim->nr_anon_vmas) {
+		strbuf_printf(why, "%lu anon_vmas indexed, counter says %lu",
+			      live, sim->nr_anon_vmas);
+		err = -EUCLEAN;
+	}
+	*nr_avcs = avcs;
+out:
+	free(vmas);
+	free(children);
+	free(kids);
+	return err;
+}
+
+int sim_check(struct sim *sim, struct strbuf *why)
+{
+	struct task_struct *task, *tmp;
+	struct inode *inode, *itmp;
+	struct vm_area_struct *vma;
+	unsigned long vmas = 0, chain = 0, tree_avcs = 0, c, sl;
+	int err;
+
+	HASH_ITER(hh, sim->tasks, task, tmp) {
+		if (!task->mm || task->mm->sim != sim)
+			BAD(why, "pid %d: no mm", task->pid);
+		err = validate_mm(task->mm, why);
+		if (err) {
+			strbuf_printf(why, " (pid %d)", task->pid);
+			return err;
+		}
+		vmas += (unsigned long)task->mm->map_count;
+		for (vma = task->mm->mmap; vma; vma = vma->vm_next)
+			chain += vma_chain_len(vma);
+	}
+	if (vmas != sim->nr_vmas)
+		BAD(why, "%lu vmas live, counter says %lu", vmas, sim->nr_vmas);
+	err = check_anon_vmas(sim, &tree_avcs, why);
+	if (err)
+		return err;
+	if (chain != tree_avcs || chain != sim->nr_avcs)
+		BAD(why, "avcs: %lu on vma chains, %lu in trees, counter %lu",
+		    chain, tree_avcs, sim->nr_avcs);
+	HASH_ITER(hh, sim->files, inode, itmp) {
+		c = 0;
+		err = check_immap(inode, RB_ROOT(&inode->i_mmap), &c, &sl, why);
+		if (err)
+			return err;
+		if (c != inode->i_mmap_count)
+			BAD(why, "%s: i_mmap_count %lu, tree has %lu", inode->path,
+			    inode->i_mmap_count, c);
+	}
+	return 0;
+}

@@ -1,0 +1,457 @@
+/* core/vfs.c - the virtual file tree (include/vfs.h): path lookup, the
+ * directory listings, one renderer per file kind, and control-file
+ * semantics (per-handle result queue, partial lines, short writes).
+ * Used unchanged by the FUSE front end and by rmapsim, so both give the
+ * same bytes for the same path.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filemap.h"
+#include "mm_internal.h"
+#include "render.h"
+#include "task.h"
+#include "vfs.h"
+
+enum node_kind {
+	N_NONE,
+	N_ROOT,
+	N_CTL,			/* /ctl */
+	N_DMESG,
+	N_JOURNAL,
+	N_FILES_DIR,		/* /files and directories below it */
+	N_FILE,			/* /files/PATH */
+	N_SYSCTL_DIR,		/* /sysctl */
+	N_SYSCTL_VM_DIR,	/* /sysctl/vm */
+	N_SYSCTL,		/* /sysctl/vm/NAME */
+	N_PID_DIR,
+	N_PID_CTL,
+	N_PID_MAPS,
+	N_PID_STATUS,
+};
+
+struct node {
+	enum node_kind kind;
+	struct task_struct *task;
+	struct inode *inode;
+	const char *sub;	/* path below /files, or the sysctl name */
+};
+
+/* Tunables: name under /sysctl/vm, and how to read them. */
+static const char *const sysctl_names[] = { "max_map_count" };
+
+static long sysctl_value(struct sim *sim, const char *name)
+{
+	(void)name;
+	return sim->sysctl.max_map_count;
+}
+
+/* Parse a pid directory name: digits only, no leading zero. */
+static int parse_pid(const char *s, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	if (!n || n > 9 || s[0] == '0')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return (int)v;
+}
+
+static bool comp_is(const char *p, size_t n, const char *name)
+{
+	return strlen(name) == n && !memcmp(p, name, n);
+}
+
+/* lookup - resolve @path ("/", "/1/maps", "files/lib/x"; a missing
+ * leading slash is allowed for rmapsim's `cat`). */
+static struct node lookup(struct sim *sim, const char *path)
+{
+	struct node nd = { N_NONE, NULL, NULL, NULL };
+	const char *p = path, *c;
+	size_t n;
+	int pid;
+
+	while (*p == '/')
+		p++;
+	if (!*p) {
+		nd.kind = N_ROOT;
+		return nd;
+	}
+	c = p;
+	while (*p && *p != '/')
+		p++;
+	n = (size_t)(p - c);
+	while (*p == '/')
+		p++;
+
+	if (comp_is(c, n, "files")) {
+		static char buf[PATH_MAX + 2];
+
+		if (!*p) {
+			nd.kind = N_FILES_DIR;
+			nd.sub = "/";
+			return nd;
+		}
+		snprintf(buf, sizeof(buf), "/%s", p);
+		n = strlen(buf);
+		while (n > 1 && buf[n - 1] == '/')
+			buf[--n] = '\0';
+		nd.sub = buf;
+		nd.inode = inode_lookup(sim, buf);
+		if (nd.inode)
+			nd.kind = N_FILE;
+		else if (file_is_dir(sim, buf))
+			nd.kind = N_FILES_DIR;
+		return nd;
+	}
+	if (comp_is(c, n, "sysctl")) {
+		if (!*p) {
+			nd.kind = N_SYSCTL_DIR;
+		} else if (!strcmp(p, "vm") || !strcmp(p, "vm/")) {
+			nd.kind = N_SYSCTL_VM_DIR;
+		} else if (!strncmp(p, "vm/", 3)) {
+			size_t i;
+
+			for (i = 0; i < sizeof(sysctl_names) / sizeof(*sysctl_names); i++)
+				if (!strcmp(p + 3, sysctl_names[i])) {
+					nd.kind = N_SYSCTL;
+					nd.sub = sysctl_names[i];
+				}
+		}
+		return nd;
+	}
+	if (*p == '\0') {
+		if (comp_is(c, n, "ctl"))
+			nd.kind = N_CTL;
+		else if (comp_is(c, n, "dmesg"))
+			nd.kind = N_DMESG;
+		else if (comp_is(c, n, "journal"))
+			nd.kind = N_JOURNAL;
+	}
+	if (nd.kind != N_NONE)
+		return nd;
+
+	pid = parse_pid(c, n);
+	if (!pid || !(nd.task = find_task(sim, pid)))
+		return nd;
+	if (!*p)
+		nd.kind = N_PID_DIR;
+	else if (!strcmp(p, "ctl"))
+		nd.kind = N_PID_CTL;
+	else if (!strcmp(p, "maps"))
+		nd.kind = N_PID_MAPS;
+	else if (!strcmp(p, "status"))
+		nd.kind = N_PID_STATUS;
+	return nd;
+}
+
+static bool is_dir(enum node_kind k)
+{
+	return k == N_ROOT || k == N_FILES_DIR || k == N_SYSCTL_DIR ||
+	       k == N_SYSCTL_VM_DIR || k == N_PID_DIR;
+}
+
+static bool is_ctl(enum node_kind k)
+{
+	return k == N_CTL || k == N_PID_CTL;
+}
+
+/* A stable inode number per path (FNV-1a). */
+static unsigned long path_ino(const char *path)
+{
+	unsigned long h = 1469598103934665603UL;
+
+	while (*path == '/')
+		path++;
+	for (; *path; path++) {
+		h ^= (unsigned char)*path;
+		h *= 1099511628211UL;
+	}
+	return h ? h : 1;
+}
+
+int vfs_getattr(struct sim *sim, const char *path, struct vfs_attr *attr)
+{
+	struct node nd = lookup(sim, path);
+
+	if (nd.kind == N_NONE)
+		return -ENOENT;
+	memset(attr, 0, sizeof(*attr));
+	attr->is_dir = is_dir(nd.kind);
+	attr->readable = true;
+	attr->writable = is_ctl(nd.kind) || nd.kind == N_SYSCTL;
+	attr->stream = is_ctl(nd.kind);
+	attr->ino = path_ino(path);
+	return 0;
+}
+
+int vfs_readdir(struct sim *sim, const char *path, vfs_fill_t fill, void *ctx)
+{
+	struct node nd = lookup(sim, path);
+	char name[32];
+	int *pids, ret = 0;
+	size_t i, n;
+
+	switch (nd.kind) {
+	case N_ROOT:
+		if ((ret = fill(ctx, "ctl", false)) || (ret = fill(ctx, "dmesg", false)) ||
+		    (ret = fill(ctx, "files", true)) || (ret = fill(ctx, "journal", false)) ||
+		    (ret = fill(ctx, "sysctl", true)))
+			return ret;
+		n = task_count(sim);
+		pids = rm_calloc(n + 1, sizeof(*pids));
+		if (!pids)
+			return -ENOMEM;
+		n = task_pids(sim, pids, n);
+		for (i = 0; i < n && !ret; i++) {
+			snprintf(name, sizeof(name), "%d", pids[i]);
+			ret = fill(ctx, name, true);
+		}
+		free(pids);
+		return ret;
+	case N_FILES_DIR:
+		return file_list_dir(sim, nd.sub, fill, ctx);
+	case N_SYSCTL_DIR:
+		return fill(ctx, "vm", true);
+	case N_SYSCTL_VM_DIR:
+		for (i = 0; i < sizeof(sysctl_names) / sizeof(*sysctl_names) && !ret; i++)
+			ret = fill(ctx, sysctl_names[i], false);
+		return ret;
+	case N_PID_DIR:
+		if ((ret = fill(ctx, "ctl", false)) || (ret = fill(ctx, "maps", false)))
+			return ret;
+		return fill(ctx, "status", false);
+	case N_NONE:
+		return -ENOENT;
+	default:
+		return -ENOTDIR;
+	}
+}
+
+/* render - the text of a readable file, from its one renderer. */
+static int render(struct sim *sim, struct node *nd, struct strbuf *out)
+{
+	switch (nd->kind) {
+	case N_CTL:
+		sim_usage(out, false);
+		break;
+	case N_PID_CTL:
+		sim_usage(out, true);
+		break;
+	case N_DMESG:
+		strbuf_add(out, sim->dmesg.buf ? sim->dmesg.buf : "", sim->dmesg.len);
+		break;
+	case N_JOURNAL:
+		strbuf_add(out, sim->journal.buf ? sim->journal.buf : "", sim->journal.len);
+		break;
+	case N_FILE:
+		show_file(out, sim, nd->inode);
+		break;
+	case N_SYSCTL:
+		strbuf_printf(out, "%ld\n", sysctl_value(sim, nd->sub));
+		break;
+	case N_PID_MAPS:
+		show_maps(out, nd->task);
+		break;
+	case N_PID_STATUS:
+		proc_pid_status(out, nd->task);
+		break;
+	case N_NONE:
+		return -ENOENT;
+	default:
+		return -EISDIR;
+	}
+	return out->failed ? -ENOMEM : 0;
+}
+
+int vfs_render(struct sim *sim, const char *path, struct strbuf *out)
+{
+	struct node nd = lookup(sim, path);
+
+	return render(sim, &nd, out);
+}
+
+/* ---- open files ---- */
+
+struct vfs_handle {
+	enum node_kind kind;
+	int pid;			/* /PID/ctl: the implied pid */
+	const char *sysctl;		/* /sysctl/vm/NAME */
+	struct strbuf text;		/* snapshot, or ctl usage */
+	size_t text_pos;		/* ctl: usage bytes already read */
+	struct strbuf results;		/* ctl: result lines not yet read */
+	struct strbuf partial;		/* ctl: text after the last newline */
+	struct strbuf fail_tail;	/* ctl: what a retried short write resends */
+	int fail_err;
+	bool written;
+};
+
+int vfs_open(struct sim *sim, const char *path, bool write,
+	     struct vfs_handle **hp)
+{
+	struct node nd = lookup(sim, path);
+	struct vfs_handle *h;
+	int err;
+
+	if (nd.kind == N_NONE)
+		return -ENOENT;
+	if (is_dir(nd.kind))
+		return -EISDIR;
+	if (write && !is_ctl(nd.kind) && nd.kind != N_SYSCTL)
+		return -EACCES;
+	h = rm_calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->kind = nd.kind;
+	h->pid = nd.task ? nd.task->pid : 0;
+	h->sysctl = nd.sub;
+	err = render(sim, &nd, &h->text);
+	if (err) {
+		strbuf_release(&h->text);
+		free(h);
+		return err;	/* never a truncated file */
+	}
+	*hp = h;
+	return 0;
+}
+
+ssize_t vfs_read(struct sim *sim, struct vfs_handle *h, char *buf,
+		 size_t size, off_t off)
+{
+	size_t n;
+
+	(void)sim;
+	if (is_ctl(h->kind)) {
+		/* a stream: result lines if ever written, else the usage */
+		struct strbuf *src = h->written ? &h->results : &h->text;
+		size_t pos = h->written ? 0 : h->text_pos;
+
+		n = src->len - pos < size ? src->len - pos : size;
+		if (n)
+			memcpy(buf, src->buf + pos, n);
+		if (h->written)
+			strbuf_consume(&h->results, n);
+		else
+			h->text_pos += n;
+		return (ssize_t)n;
+	}
+	if (off < 0)
+		return -EINVAL;
+	if ((size_t)off >= h->text.len)
+		return 0;
+	n = h->text.len - (size_t)off < size ? h->text.len - (size_t)off : size;
+	memcpy(buf, h->text.buf + off, n);
+	return (ssize_t)n;
+}
+
+/* A sysctl write: "VALUE\n" becomes `sysctl vm.NAME VALUE`. */
+static ssize_t sysctl_write(struct sim *sim, struct vfs_handle *h,
+			    const char *buf, size_t size)
+{
+	char line[128];
+	size_t n = size;
+	int err;
+
+	/* one value; anything longer than a number is rejected by the parser */
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	if (n > 64)
+		n = 64;
+	snprintf(line, sizeof(line), "sysctl vm.%s %.*s", h->sysctl, (int)n, buf);
+	err = sim_exec_line(sim, line, strlen(line), 0, NULL);
+	return err ? err : (ssize_t)size;
+}
+
+/*
+ * vfs_write on a ctl file - run each complete line in order. A failing
+ * line stops the write: it returns the bytes of the lines before it, or
+ * the errno when the failing line is the first. The shell then resends
+ * the rest, and gets the error without the line running twice.
+ */
+ssize_t vfs_write(struct sim *sim, struct vfs_handle *h, const char *buf,
+		  size_t size)
+{
+	struct strbuf all = STRBUF_INIT;
+	size_t carried, pos = 0;
+	ssize_t ret = (ssize_t)size;
+
+	if (h->kind == N_SYSCTL)
+		return sysctl_write(sim, h, buf, size);
+	if (!is_ctl(h->kind))
+		return -EACCES;
+	h->written = true;
+
+	if (h->fail_tail.len && size == h->fail_tail.len &&
+	    !memcmp(buf, h->fail_tail.buf, size)) {
+		strbuf_reset(&h->fail_tail);
+		return h->fail_err;
+	}
+	strbuf_reset(&h->fail_tail);
+
+	carried = h->partial.len;
+	strbuf_add(&all, h->partial.buf ? h->partial.buf : "", h->partial.len);
+	strbuf_add(&all, buf, size);
+	if (all.failed) {
+		strbuf_release(&all);
+		return -ENOMEM;
+	}
+	strbuf_reset(&h->partial);
+
+	while (pos < all.len) {
+		const char *nl = memchr(all.buf + pos, '\n', all.len - pos);
+		int err;
+
+		if (!nl) {
+			/* keep the unfinished line for the next write or close */
+			strbuf_add(&h->partial, all.buf + pos, all.len - pos);
+			break;
+		}
+		err = sim_exec_line(sim, all.buf + pos,
+				    (size_t)(nl - (all.buf + pos)), h->pid,
+				    &h->results);
+		if (err) {
+			if (pos <= carried) {
+				ret = err;
+			} else {
+				ret = (ssize_t)(pos - carried);
+				strbuf_add(&h->fail_tail, buf + ret,
+					   size - (size_t)ret);
+				h->fail_err = err;
+			}
+			break;
+		}
+		pos = (size_t)(nl - all.buf) + 1;
+	}
+	strbuf_release(&all);
+	return ret;
+}
+
+int vfs_flush(struct sim *sim, struct vfs_handle *h)
+{
+	int err;
+
+	if (!is_ctl(h->kind) || !h->partial.len)
+		return 0;
+	err = sim_exec_line(sim, h->partial.buf, h->partial.len, h->pid,
+			    &h->results);
+	strbuf_reset(&h->partial);
+	return err;
+}
+
+void vfs_release(struct sim *sim, struct vfs_handle *h)
+{
+	(void)sim;
+	strbuf_release(&h->text);
+	strbuf_release(&h->results);
+	strbuf_release(&h->partial);
+	strbuf_release(&h->fail_tail);
+	free(h);
+}

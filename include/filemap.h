@@ -1,0 +1,30 @@
+/* include/filemap.h - the simulated file namespace (`file` command) and the
+ * shmem objects behind shared anonymous mappings.
+ */
+#ifndef RMAPFS_FILEMAP_H
+#define RMAPFS_FILEMAP_H
+
+#include "mm_types.h"
+
+/*
+ * file_create - a regular file of @size bytes at absolute @path on the
+ * simulated device 08:01, next inode number.
+ * Return: 0, or -EEXIST, -ENOTDIR (a prefix is a file), -EISDIR (@path is
+ * a directory of other files), -EINVAL (bad path), -ENOMEM; nothing
+ * changed on failure.
+ */
+int file_create(struct sim *sim, const char *path, unsigned long size);
+struct inode *inode_lookup(struct sim *sim, const char *path);
+/* file_open - a new open of @inode (f_count 1). Return: it, or NULL. */
+struct file *file_open(struct inode *inode);
+void fput(struct sim *sim, struct file *file);
+/* Is @path a directory of the /files tree ("/" is the root)? */
+bool file_is_dir(struct sim *sim, const char *path);
+/* Visit the entries directly below directory @path, in name order. */
+int file_list_dir(struct sim *sim, const char *path,
+		  int (*fn)(void *ctx, const char *name, bool is_dir),
+		  void *ctx);
+/* Drop the namespace's references (sim_free). */
+void files_release(struct sim *sim);
+
+#endif

@@ -1,0 +1,49 @@
+/* include/rmap.h - anon_vma and anon_vma_chain lifetime (mm/rmap.c v5.15.0,
+ * with the single-`degree` reuse rule of kernel-spec §5.4-§5.6).
+ */
+#ifndef RMAPFS_RMAP_H
+#define RMAPFS_RMAP_H
+
+#include "mm_types.h"
+
+struct anon_vma *anon_vma_alloc(struct sim *sim);
+void put_anon_vma(struct sim *sim, struct anon_vma *anon_vma);
+/* Return: 0, or -ENOMEM with @vma unchanged. */
+int anon_vma_prepare(struct vm_area_struct *vma);
+/* Return: 0, or -ENOMEM with @dst left without AVCs or anon_vma. */
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
+void unlink_anon_vmas(struct vm_area_struct *vma);
+struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
+struct anon_vma *anon_vma_find(struct sim *sim, unsigned long id);
+/* Iterate live anon_vmas in id order: first, then next. */
+struct anon_vma *anon_vma_first(struct sim *sim);
+struct anon_vma *anon_vma_next(struct sim *sim, struct anon_vma *av);
+
+/* Interval trees (core/interval_tree.c). */
+void anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
+				   struct avc_tree *root);
+void anon_vma_interval_tree_remove(struct anon_vma_chain *avc,
+				   struct avc_tree *root);
+/* Visit AVCs whose range meets [first, last], in key order; stop if @fn
+ * returns non-zero (which is then returned). */
+int anon_vma_interval_tree_foreach(struct avc_tree *root, unsigned long first,
+				   unsigned long last,
+				   int (*fn)(struct anon_vma_chain *, void *),
+				   void *arg);
+void vma_interval_tree_insert(struct vm_area_struct *vma,
+			      struct immap_tree *root);
+void vma_interval_tree_insert_after(struct vm_area_struct *node,
+				    struct vm_area_struct *prev,
+				    struct immap_tree *root);
+void vma_interval_tree_remove(struct vm_area_struct *vma,
+			      struct immap_tree *root);
+int vma_interval_tree_foreach(struct immap_tree *root, unsigned long first,
+			      unsigned long last,
+			      int (*fn)(struct vm_area_struct *, void *),
+			      void *arg);
+/* Temporarily remove/re-insert a VMA's AVCs around a pgoff/size change. */
+void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma);
+void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma);
+
+#endif

@@ -1,0 +1,95 @@
+/* include/sim.h - the simulated machine: processes, files, tunables, logs,
+ * and the command language every control file and rmapsim speak.
+ */
+#ifndef RMAPFS_SIM_H
+#define RMAPFS_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "mm_types.h"
+#include "strbuf.h"
+
+#define RMAPFS_VERSION		"0.1.0"
+#define SIM_DEFAULT_FRAMES	262144UL	/* 1 GiB of 4 KiB frames */
+#define SIM_LINE_MAX		4096		/* bytes per command line */
+#define SIM_DMESG_MAX		(256 * 1024)	/* /dmesg keeps the newest */
+
+struct sim_options {
+	unsigned long frames;		/* -o frames=N */
+};
+
+/* Tunables under /sysctl, one file each. */
+struct sim_sysctl {
+	long max_map_count;		/* vm.max_map_count */
+};
+
+/*
+ * struct sim - the whole simulated machine. One lock (held by the caller:
+ * the FUSE front end takes it at the top of every handler) covers it all.
+ */
+struct sim {
+	struct sim_options opt;
+	struct sim_sysctl sysctl;
+	struct task_struct *tasks;	/* uthash by pid; owner of tasks */
+	int next_pid;			/* pids are 1, 2, 3, ... never reused */
+	struct inode *files;		/* uthash by path: the namespace */
+	unsigned long next_ino;		/* inodes of `file` files */
+	unsigned long next_shmem_ino;	/* inodes of /dev/zero objects */
+	struct anon_vma_idx anon_vmas;	/* by id (index, not owner) */
+	unsigned long next_anon_vma_id;
+	unsigned long nr_vmas, nr_avcs, nr_anon_vmas; /* live objects (slabinfo) */
+	/*
+	 * Reserves: a command first fills these with everything it may need
+	 * (sim_reserve), so the commit phase cannot fail and a failed command
+	 * leaves the machine as it was (as __anon_vma_prepare allocates its
+	 * chain before linking). Objects here are owned by the sim.
+	 */
+	struct vm_area_struct *vma_pool;	/* linked through vm_next */
+	unsigned long nr_vma_pool;
+	struct anon_vma_chain *avc_pool;	/* linked through same_vma */
+	unsigned long nr_avc_pool;
+	struct anon_vma *anon_vma_pool;		/* linked through parent */
+	unsigned long nr_anon_vma_pool;
+	unsigned long cmd_seq;		/* command lines attempted */
+	struct strbuf dmesg;		/* one line per error or event */
+	struct strbuf journal;		/* every command that took effect */
+	struct strbuf last_err;		/* the newest error line, without newline */
+};
+
+struct sim *sim_new(const struct sim_options *opt);
+void sim_free(struct sim *sim);
+
+struct task_struct *find_task(struct sim *sim, int pid);
+
+/*
+ * sim_exec_line - parse and run one command line.
+ * @ctx_pid: 0 for /ctl; a pid for /PID/ctl (the PID argument is implied).
+ * @result: gets the command's result line ("2\n") if it has one.
+ * Blank and comment lines succeed and do nothing.
+ * Return: 0, or -errno with the machine unchanged and one line added to
+ * /dmesg naming the command, the errno and the cause.
+ */
+int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
+		  struct strbuf *result);
+
+/*
+ * sim_exec_buf - run every line of @buf in order, stopping at the first
+ * failure. *@done gets the number of bytes of the lines that succeeded.
+ * Return: 0, or the failing line's -errno.
+ */
+int sim_exec_buf(struct sim *sim, const char *buf, size_t len, int ctx_pid,
+		 struct strbuf *results, size_t *done);
+
+/* The usage text of /ctl (or of /PID/ctl when @per_process). */
+void sim_usage(struct strbuf *out, bool per_process);
+
+/* Append a line to /dmesg (printf style, newline added). */
+void sim_printk(struct sim *sim, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* sim_check - run every invariant; on failure describe it in @why. */
+int sim_check(struct sim *sim, struct strbuf *why);
+
+const char *errno_name(int err);
+
+#endif

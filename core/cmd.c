@@ -489,13 +489,10 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	struct strbuf shown = STRBUF_INIT;
 	const struct command *cmd = NULL;
 	struct cmd_ctx ctx = { .sim = sim, .result = result, .journal = true };
-	struct cmdline *cl;
+	struct cmdline line_words, *cl = &line_words;	/* ~8 KiB, on the stack */
 	size_t i;
 	int err;
 
-	cl = rm_malloc(sizeof(*cl));
-	if (!cl)
-		return -ENOMEM;
 	if (len > SIM_LINE_MAX) {
 		sim->cmd_seq++;
 		split_line(cl, line, 64);
@@ -583,7 +580,6 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	}
 out:
 	strbuf_release(&shown);
-	free(cl);
 	return err;
 }
 

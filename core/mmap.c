@@ -320,6 +320,11 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 			return -ENOMEM;
 		vm_flags |= VM_ACCOUNT;
 	}
+	/* shmem_acct_size: a /dev/zero object is charged whole, unless
+	 * MAP_NORESERVE (and it gets no VM_ACCOUNT). */
+	if (!file && (vm_flags & VM_SHARED) && !(vm_flags & VM_NORESERVE) &&
+	    vm_enough_memory(mm, len >> PAGE_SHIFT))
+		return -ENOMEM;
 	err = reserve_for_range(mm, addr, end, 1);
 	if (err)
 		return err;

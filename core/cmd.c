@@ -235,11 +235,7 @@ static int cmd_mmap(struct cmd_ctx *ctx)
 	} else {
 		flags |= MAP_ANONYMOUS;
 	}
-	if ((flags & MAP_FIXED) && offset_in_page(addr))
-		ret = -EINVAL;
-	else
-		ret = do_mmap(task->mm, addr, len, prot, flags, file,
-			      off >> PAGE_SHIFT);
+	ret = do_mmap(task->mm, addr, len, prot, flags, file, off >> PAGE_SHIFT);
 	if (file)
 		fput(ctx->sim, file);	/* close: the VMA keeps its own ref */
 	if (ret < 0)

@@ -514,6 +514,7 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	canonical_line(&shown, cl, ctx_pid, cmd && cmd->per_process);
 	if (shown.failed) {
 		err = -ENOMEM;
+		report(sim, cl->word[0], err, "out of memory");
 		goto out;
 	}
 	if (!cmd) {

@@ -9,6 +9,24 @@
 #include "mm_internal.h"
 #include "task.h"
 
+int sim_parse_option(struct sim_options *opt, const char *kv)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (strncmp(kv, "frames=", 7))
+		return -EINVAL;
+	for (p = kv + 7; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > SIM_MAX_FRAMES)
+			return -EINVAL;
+	}
+	if (*p || p == kv + 7 || v == 0)
+		return -EINVAL;
+	opt->frames = v;
+	return 0;
+}
+
 struct sim *sim_new(const struct sim_options *opt)
 {
 	struct sim *sim = rm_calloc(1, sizeof(*sim));

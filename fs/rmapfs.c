@@ -45,7 +45,7 @@ struct rmapfs {
 
 /* Command-line options of our own; all others go to libfuse. */
 struct rmapfs_conf {
-	char *frames;			/* -o frames=N, checked by parse_frames */
+	char *frames;			/* -o frames=N, checked by sim_parse_option */
 	char *script;			/* --script FILE */
 	int show_help;
 	int show_version;
@@ -351,20 +351,13 @@ static void usage(const char *prog)
 	       "\n", prog, SIM_DEFAULT_FRAMES);
 }
 
-/* Frames are a positive decimal count; anything else is a usage error. */
-static int parse_frames(const char *s, unsigned long *frames)
+/* -o frames=N is the core's option, parsed by the core. */
+static int frames_option(struct sim_options *opt, const char *value)
 {
-	unsigned long v;
-	char *end;
+	char kv[64];
 
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0)
-		return -EINVAL;
-	*frames = v;
-	return 0;
+	snprintf(kv, sizeof(kv), "frames=%s", value);
+	return sim_parse_option(opt, kv);
 }
 
 static int read_file(const char *name, struct strbuf *sb)
@@ -484,9 +477,9 @@ int main(int argc, char *argv[])
 		ret = 0;
 		goto out_args;
 	}
-	if (conf.frames && parse_frames(conf.frames, &sopt.frames)) {
-		fprintf(stderr, "rmapfs: bad -o frames=%s (a positive count)\n",
-			conf.frames);
+	if (conf.frames && frames_option(&sopt, conf.frames)) {
+		fprintf(stderr, "rmapfs: bad -o frames=%s (want 1 .. %lu)\n",
+			conf.frames, SIM_MAX_FRAMES);
 		goto out_args;
 	}
 	/* /proc/mounts then reads "rmapfs MNT fuse.rmapfs"; ours go first so

@@ -56,6 +56,13 @@ struct sim {
 	struct strbuf last_err;		/* the newest error line, without newline */
 };
 
+#define SIM_MAX_FRAMES		(1UL << 26)	/* 256 GiB simulated */
+
+/*
+ * sim_parse_option - one "-o" option of either front end: "frames=N",
+ * N a decimal count in 1 .. SIM_MAX_FRAMES. Return: 0, or -EINVAL.
+ */
+int sim_parse_option(struct sim_options *opt, const char *kv);
 struct sim *sim_new(const struct sim_options *opt);
 void sim_free(struct sim *sim);
 

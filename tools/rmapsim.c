@@ -46,26 +46,6 @@ static void usage(const char *prog)
 	       prog, SIM_DEFAULT_FRAMES);
 }
 
-/* -o takes exactly one option, frames=N, N a positive decimal count. */
-static int parse_o(const char *arg, unsigned long *frames)
-{
-	const char *s;
-	unsigned long v;
-	char *end;
-
-	if (strncmp(arg, "frames=", 7))
-		return -EINVAL;
-	s = arg + 7;
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0)
-		return -EINVAL;
-	*frames = v;
-	return 0;
-}
-
 static void report(struct runner *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -218,9 +198,9 @@ int main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "o:khV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (parse_o(optarg, &opt.frames)) {
-				fprintf(stderr, "rmapsim: bad -o %s (want frames=N, N > 0)\n",
-					optarg);
+			if (sim_parse_option(&opt, optarg)) {
+				fprintf(stderr, "rmapsim: bad -o %s (want frames=N, N in 1 .. %lu)\n",
+					optarg, SIM_MAX_FRAMES);
 				return 2;
 			}
 			break;

@@ -5,7 +5,9 @@
  *
  * Left out: locking (one simulator lock covers everything), RCU and
  * SLAB_TYPESAFE_BY_RCU games. v5.15.0 has a single `degree`; the later
- * num_children/num_active_vmas split (§5.10) is not modelled.
+ * num_children/num_active_vmas split (§5.10) is not modelled. The tunable
+ * vm.anon_vma_reuse = 0 turns the 2015 reuse off, to show the endless
+ * anon_vma chains it cured.
  */
 #include <assert.h>
 #include <errno.h>
@@ -69,12 +71,14 @@ struct anon_vma *anon_vma_alloc(struct sim *sim)
 	av->id = ++sim->next_anon_vma_id;
 	anon_vma_idx_RB_INSERT(&sim->anon_vmas, av);
 	sim->nr_anon_vmas++;
+	sim->vmstat[SIM_ANON_VMA_ALLOC]++;
 	return av;
 }
 
 static void anon_vma_free(struct sim *sim, struct anon_vma *av)
 {
 	assert(av->refcount == 0 && av->nr_avcs == 0);
+	trace(sim, "__put_anon_vma", "free av %lu", av->id);
 	anon_vma_idx_RB_REMOVE(&sim->anon_vmas, av);
 	sim->nr_anon_vmas--;
 	av->parent = sim->anon_vma_pool;
@@ -165,18 +169,28 @@ static struct anon_vma *reusable_anon_vma(struct vm_area_struct *old,
 }
 
 /* find_mergeable_anon_vma - next neighbour first, then prev. */
-struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
+static struct anon_vma *__find_mergeable_anon_vma(struct vm_area_struct *vma,
+						  const char **side)
 {
 	struct anon_vma *anon_vma = NULL;
 
 	if (vma->vm_next) {
 		anon_vma = reusable_anon_vma(vma->vm_next, vma, vma->vm_next);
+		*side = "next";
 		if (anon_vma)
 			return anon_vma;
 	}
 	if (vma->vm_prev)
 		anon_vma = reusable_anon_vma(vma->vm_prev, vma->vm_prev, vma);
+	*side = "prev";
 	return anon_vma;
+}
+
+struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
+{
+	const char *side;
+
+	return __find_mergeable_anon_vma(vma, &side);
 }
 
 /*
@@ -189,19 +203,26 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 	struct sim *sim = vma->vm_mm->sim;
 	struct anon_vma_chain *avc;
 	struct anon_vma *anon_vma;
+	const char *side;
 
 	if (vma->anon_vma)
 		return 0;
 	avc = anon_vma_chain_alloc(sim);
 	if (!avc)
 		return -ENOMEM;
-	anon_vma = find_mergeable_anon_vma(vma);
+	anon_vma = __find_mergeable_anon_vma(vma, &side);
 	if (!anon_vma) {
 		anon_vma = anon_vma_alloc(sim);
 		if (!anon_vma) {
 			anon_vma_chain_free(sim, avc);
 			return -ENOMEM;
 		}
+		trace(sim, "anon_vma_prepare", "pid %d vma %lx: new av %lu",
+		      vma->vm_mm->owner_pid, vma->vm_start, anon_vma->id);
+	} else {
+		sim->vmstat[SIM_ANON_VMA_NEIGHBOUR]++;
+		trace(sim, "anon_vma_prepare", "pid %d vma %lx: reuse av %lu from %s vma",
+		      vma->vm_mm->owner_pid, vma->vm_start, anon_vma->id, side);
 	}
 	vma->anon_vma = anon_vma;
 	anon_vma_chain_link(vma, avc, anon_vma);
@@ -247,9 +268,14 @@ int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 		 * Never the parent's own anon_vma (the first child would
 		 * always take it) and never a root (self link + a child).
 		 */
-		if (!dst->anon_vma && src->anon_vma &&
-		    anon_vma != src->anon_vma && anon_vma->degree < 2)
+		if (!dst->anon_vma && src->anon_vma && sim->sysctl.anon_vma_reuse &&
+		    anon_vma != src->anon_vma && anon_vma->degree < 2) {
 			dst->anon_vma = anon_vma;
+			sim->vmstat[SIM_ANON_VMA_REUSE]++;
+			trace(sim, "anon_vma_clone", "pid %d vma %lx: reuse av %lu (degree %lu)",
+			      dst->vm_mm->owner_pid, dst->vm_start, anon_vma->id,
+			      anon_vma->degree);
+		}
 	}
 	if (dst->anon_vma)
 		dst->anon_vma->degree++;
@@ -300,6 +326,9 @@ int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	vma->anon_vma = anon_vma;
 	anon_vma_chain_link(vma, avc, anon_vma);
 	anon_vma->parent->degree++;
+	trace(sim, "anon_vma_fork", "pid %d vma %lx: new av %lu (parent %lu, root %lu)",
+	      vma->vm_mm->owner_pid, vma->vm_start, anon_vma->id,
+	      anon_vma->parent->id, anon_vma->root->id);
 	return 0;
 
 out_error:

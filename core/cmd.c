@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mm_internal.h"
+#include "memory.h"
 #include "task.h"
 
 #define MAX_WORDS 16
@@ -235,7 +236,8 @@ static int cmd_mmap(struct cmd_ctx *ctx)
 	} else {
 		flags |= MAP_ANONYMOUS;
 	}
-	ret = do_mmap(task->mm, addr, len, prot, flags, file, off >> PAGE_SHIFT);
+	ret = vm_mmap_pgoff(task->mm, addr, len, prot, flags, file,
+			    off >> PAGE_SHIFT);
 	if (file)
 		fput(ctx->sim, file);	/* close: the VMA keeps its own ref */
 	if (ret < 0)
@@ -353,15 +355,107 @@ static int cmd_file(struct cmd_ctx *ctx)
 	}
 }
 
+static const char *access_cause(struct cmd_ctx *ctx, int err)
+{
+	if (err == -ENOMEM)
+		return "out of memory";
+	return ctx->sim->fault_cause;
+}
+
+static int cmd_read(struct cmd_ctx *ctx)
+{
+	struct task_struct *task;
+	unsigned long addr;
+	uint64_t value = 0;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	err = access_read(task->mm, addr, &value);
+	if (err)
+		return fail(ctx, err, access_cause(ctx, err));
+	strbuf_printf(ctx->result, "%llu\n", (unsigned long long)value);
+	return 0;
+}
+
+static int cmd_write(struct cmd_ctx *ctx)
+{
+	struct task_struct *task;
+	unsigned long addr, value;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	ARG_NUM(ctx, 3, false, value, "value");
+	err = access_write(task->mm, addr, value);
+	if (err)
+		return fail(ctx, err, access_cause(ctx, err));
+	return 0;
+}
+
+static int cmd_touch(struct cmd_ctx *ctx)
+{
+	struct task_struct *task;
+	unsigned long addr, len;
+	bool write;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	ARG_NUM(ctx, 3, true, len, "length");
+	if (!strcmp(ctx->cl->word[4], "read"))
+		write = false;
+	else if (!strcmp(ctx->cl->word[4], "write"))
+		write = true;
+	else
+		return fail(ctx, -EINVAL, "access must be read or write");
+	if (addr + len < addr)
+		return fail(ctx, -EINVAL, "range wraps");
+	err = access_touch(task->mm, addr, len, write);
+	if (err)
+		return fail(ctx, err, access_cause(ctx, err));
+	return 0;
+}
+
+static int cmd_trace(struct cmd_ctx *ctx)
+{
+	const char *w = ctx->cl->word[1];
+
+	if (!strcmp(w, "on"))
+		ctx->sim->trace.on = true;
+	else if (!strcmp(w, "off"))
+		ctx->sim->trace.on = false;
+	else if (!strcmp(w, "clear"))
+		trace_clear(&ctx->sim->trace);
+	else
+		return fail(ctx, -EINVAL, "want on, off or clear");
+	return 0;
+}
+
 static int cmd_sysctl(struct cmd_ctx *ctx)
 {
+	const char *name = ctx->cl->word[1];
 	unsigned long v;
 
-	if (strcmp(ctx->cl->word[1], "vm.max_map_count"))
+	if (parse_num(ctx->cl->word[2], false, &v))
+		return fail(ctx, -EINVAL, "malformed value");
+	if (!strcmp(name, "vm.max_map_count")) {
+		if (v > INT_MAX)
+			return fail(ctx, -EINVAL, "value out of range");
+		ctx->sim->sysctl.max_map_count = (long)v;
+	} else if (!strcmp(name, "vm.anon_vma_reuse")) {
+		if (v > 1)
+			return fail(ctx, -EINVAL, "value must be 0 or 1");
+		ctx->sim->sysctl.anon_vma_reuse = (long)v;
+	} else {
 		return fail(ctx, -ENOENT, "no such tunable");
-	if (parse_num(ctx->cl->word[2], false, &v) || v > INT_MAX)
-		return fail(ctx, -EINVAL, "value out of range");
-	ctx->sim->sysctl.max_map_count = (long)v;
+	}
 	return 0;
 }
 
@@ -396,8 +490,12 @@ static const struct command {
 	{ "munmap", 3, 3, true, cmd_munmap, "munmap PID ADDR LEN" },
 	{ "mprotect", 4, 4, true, cmd_mprotect, "mprotect PID ADDR LEN PROT" },
 	{ "madvise", 4, 4, true, cmd_madvise, "madvise PID ADDR LEN ADVICE" },
+	{ "read", 2, 2, true, cmd_read, "read PID ADDR" },
+	{ "write", 3, 3, true, cmd_write, "write PID ADDR VALUE" },
+	{ "touch", 4, 4, true, cmd_touch, "touch PID ADDR LEN read|write" },
 	{ "file", 2, 2, false, cmd_file, "file NAME SIZE" },
 	{ "sysctl", 2, 2, false, cmd_sysctl, "sysctl NAME VALUE" },
+	{ "trace", 1, 1, false, cmd_trace, "trace on|off|clear" },
 	{ "check", 0, 0, false, cmd_check, "check" },
 };
 

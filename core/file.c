@@ -14,9 +14,11 @@
 #include "filemap.h"
 #include "mm_internal.h"
 
-static void iput(struct inode *inode)
+/* iput - the last reference frees the inode and its page cache. */
+static void iput(struct sim *sim, struct inode *inode)
 {
 	if (--inode->i_count == 0) {
+		truncate_inode_pages_final(sim, inode);
 		free(inode->path);
 		free(inode);
 	}
@@ -42,9 +44,8 @@ struct file *get_file(struct file *file)
 
 void fput(struct sim *sim, struct file *file)
 {
-	(void)sim;
 	if (--file->f_count == 0) {
-		iput(file->f_inode);
+		iput(sim, file->f_inode);
 		free(file);
 	}
 }
@@ -98,7 +99,7 @@ struct file *shmem_zero_setup(struct sim *sim, unsigned long size)
 	if (!inode)
 		return NULL;
 	file = file_open(inode);
-	iput(inode);		/* the open holds it now */
+	iput(sim, inode);	/* the open holds it now */
 	if (!file)
 		return NULL;
 	inode->i_ino = ++sim->next_shmem_ino;
@@ -183,7 +184,7 @@ int file_create(struct sim *sim, const char *path, unsigned long size)
 	inode->dev_minor = 1;
 	err = rm_hash_add_str(sim->files, inode->path, inode);
 	if (err) {
-		iput(inode);
+		iput(sim, inode);
 		return err;
 	}
 	inode->i_ino = ++sim->next_ino;
@@ -196,7 +197,7 @@ void files_release(struct sim *sim)
 
 	HASH_ITER(hh, sim->files, inode, tmp) {
 		HASH_DEL(sim->files, inode);
-		iput(inode);
+		iput(sim, inode);
 	}
 }
 

@@ -2,19 +2,21 @@
  * of kernel/fork.c in v5.15 (kernel-spec §8.1-§8.2).
  *
  * Everything dup_mmap may allocate is reserved first, so a failed fork
- * leaves the parent exactly as it was. Page tables (copy_page_range) come
- * with the page-table issue; anon_vma_fork runs already.
+ * leaves the parent exactly as it was (its PTEs are write-protected only
+ * once nothing can fail any more).
  */
 #include <errno.h>
 #include <stdlib.h>
 
+#include "memory.h"
 #include "mm_internal.h"
 
 /* Upper bound of what dup_mmap allocates for @oldmm. */
 static int dup_mmap_reserve(struct mm_struct *oldmm)
 {
 	struct vm_area_struct *vma;
-	unsigned long vmas = 0, avcs = 0, anon_vmas = 0;
+	unsigned long vmas = 0, avcs = 0, anon_vmas = 0, tables = 1;
+	int err;
 
 	for (vma = oldmm->mmap; vma; vma = vma->vm_next) {
 		if (vma->vm_flags & VM_DONTCOPY)
@@ -27,9 +29,11 @@ static int dup_mmap_reserve(struct mm_struct *oldmm)
 		if (vma->anon_vma && !(vma->vm_flags & VM_WIPEONFORK)) {
 			avcs += vma_chain_len(vma) + 1;
 			anon_vmas++;
+			tables += copy_page_range_need(vma);
 		}
 	}
-	return sim_reserve(oldmm->sim, vmas, avcs, anon_vmas);
+	err = sim_reserve(oldmm->sim, vmas, avcs, anon_vmas);
+	return err ? err : sim_reserve_tables(oldmm->sim, tables);
 }
 
 /* dup_mmap - copy every VMA but VM_DONTCOPY ones, in address order. */
@@ -70,6 +74,8 @@ static void dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 			if (tmp->vm_flags & VM_SHARED)
 				inode->i_mmap_writable++;
 		}
+		if (!(tmp->vm_flags & VM_WIPEONFORK))
+			copy_page_range(tmp, mpnt);
 		prev = tmp;
 	}
 }
@@ -102,8 +108,12 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm, int *err)
 	mm->start_brk = oldmm->start_brk;
 	mm->brk = oldmm->brk;
 	mm->start_stack = oldmm->start_stack;
+	/* the child's pid, for traces: task_fork hands out sim->next_pid */
+	mm->owner_pid = oldmm->sim->next_pid;
 	dup_mmap(mm, oldmm);
-	mm->hiwater_rss = 0;	/* get_mm_rss: no pages copied yet */
+	mm->hiwater_rss = (unsigned long)(mm->rss_stat[MM_FILEPAGES] +
+					  mm->rss_stat[MM_ANONPAGES] +
+					  mm->rss_stat[MM_SHMEMPAGES]);
 	mm->hiwater_vm = mm->total_vm;
 	return mm;
 }

@@ -14,6 +14,10 @@
 int sim_reserve(struct sim *sim, unsigned long vmas, unsigned long avcs,
 		unsigned long anon_vmas);
 void sim_drain_pools(struct sim *sim);
+/* Page-table pages for pte_alloc, so faults and fork cannot fail late. */
+int sim_reserve_tables(struct sim *sim, unsigned long n);
+struct pgtable *table_alloc(struct sim *sim);
+void update_hiwater_rss(struct mm_struct *mm);
 struct anon_vma_chain *anon_vma_chain_alloc(struct sim *sim);
 void anon_vma_chain_free(struct sim *sim, struct anon_vma_chain *avc);
 
@@ -25,6 +29,10 @@ int reserve_for_range(struct mm_struct *mm, unsigned long start,
 
 /* The VMA tree and list (core/vma.c). */
 void vma_gap_update(struct vm_area_struct *vma);
+struct vm_area_struct *detach_vmas_to_be_unmapped(struct mm_struct *mm,
+						  struct vm_area_struct *vma,
+						  struct vm_area_struct *prev,
+						  unsigned long end);
 struct vm_area_struct *vma_tree_first(struct mm_struct *mm);
 struct vm_area_struct *vma_tree_next(struct vm_area_struct *vma);
 void vma_adjust_end_gap(struct mm_struct *mm, struct vm_area_struct *vma);
@@ -51,6 +59,17 @@ struct file *shmem_zero_setup(struct sim *sim, unsigned long size);
 struct file *get_file(struct file *file);
 void vma_link_file(struct vm_area_struct *vma);
 void unlink_file_vma(struct vm_area_struct *vma);
+
+/* Page cache (core/filemap.c). */
+struct page;
+int filemap_prepare(struct inode *inode, unsigned long index);
+struct page *shmem_alloc_cache_page(struct sim *sim, struct inode *inode,
+				    unsigned long index);
+void truncate_inode_pages_final(struct sim *sim, struct inode *inode);
+
+/* Frames (core/page.c). */
+int frames_init(struct sim *sim);
+void frames_release(struct sim *sim);
 
 /* munmap internals (core/mmap.c). */
 int __do_munmap(struct mm_struct *mm, unsigned long start, size_t len);

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "mm_internal.h"
+#include "pgtable.h"
 
 struct mm_struct *mm_alloc(struct sim *sim)
 {
@@ -431,6 +433,22 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	return mmap_region(mm, file, addr, len, vm_flags, pgoff);
 }
 
+/*
+ * vm_mmap_pgoff - do_mmap, then mm_populate for MAP_POPULATE (whose
+ * failure, as in the kernel, leaves the mapping in place).
+ */
+long vm_mmap_pgoff(struct mm_struct *mm, unsigned long addr, unsigned long len,
+		   unsigned long prot, unsigned long flags, struct file *file,
+		   unsigned long pgoff)
+{
+	long ret = do_mmap(mm, addr, len, prot, flags, file, pgoff);
+
+	if (ret >= 0 && (flags & MAP_POPULATE))
+		populate_range(mm, (unsigned long)ret,
+			       (unsigned long)ret + PAGE_ALIGN(len));
+	return ret;
+}
+
 /* ---- munmap ---- */
 
 /* remove_vma - drop the file reference and free (the VMA is unlinked). */
@@ -439,15 +457,6 @@ void remove_vma(struct vm_area_struct *vma)
 	if (vma->vm_file)
 		fput(vma->vm_mm->sim, vma->vm_file);
 	vm_area_free(vma);
-}
-
-/* free_pgtables' rmap part: unlink_anon_vmas and unlink_file_vma, in
- * address order (page tables come with the page-table issue). */
-static void unlink_vma_rmap(struct vm_area_struct *vma)
-{
-	unlink_anon_vmas(vma);
-	if (vma->vm_file)
-		unlink_file_vma(vma);
 }
 
 /*
@@ -496,15 +505,20 @@ int __do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 		if (tmp->vm_flags & VM_LOCKED)
 			mm->locked_vm -= vma_pages(tmp);
 
-	/* update_hiwater_vm before total_vm goes down */
+	next = detach_vmas_to_be_unmapped(mm, vma, prev, end);
+
+	/* unmap_region: zap the PTEs, then unlink rmap and free tables */
+	update_hiwater_rss(mm);
+	for (tmp = vma; tmp; tmp = tmp->vm_next)
+		unmap_page_range(tmp, tmp->vm_start, tmp->vm_end);
+	free_pgtables(mm, vma, prev ? prev->vm_end : 0,
+		      next ? next->vm_start : 0);
+
+	/* remove_vma_list: update_hiwater_vm before total_vm goes down */
 	if (mm->hiwater_vm < mm->total_vm)
 		mm->hiwater_vm = mm->total_vm;
-
-	/* detach, unmap_region (zap + free_pgtables), remove_vma_list */
-	for (tmp = vma; tmp && tmp->vm_start < end; tmp = next) {
+	for (tmp = vma; tmp; tmp = next) {
 		next = tmp->vm_next;
-		vma_unlink(mm, tmp);
-		unlink_vma_rmap(tmp);
 		vm_stat_account(mm, tmp->vm_flags, -(long)vma_pages(tmp));
 		remove_vma(tmp);
 	}
@@ -537,7 +551,8 @@ static void exit_mmap(struct mm_struct *mm)
 		if (vma->vm_flags & VM_LOCKED)
 			mm->locked_vm -= vma_pages(vma);
 	for (vma = mm->mmap; vma; vma = vma->vm_next)
-		unlink_vma_rmap(vma);
+		unmap_page_range(vma, vma->vm_start, vma->vm_end);
+	free_pgtables(mm, mm->mmap, 0, 0);
 	for (vma = mm->mmap; vma; vma = next) {
 		next = vma->vm_next;
 		remove_vma(vma);
@@ -545,6 +560,7 @@ static void exit_mmap(struct mm_struct *mm)
 	mm->mmap = NULL;
 	RB_INIT(&mm->mm_rb);
 	mm->map_count = 0;
+	free_all_pgtables(mm);
 }
 
 void mmput(struct mm_struct *mm)

@@ -6,10 +6,11 @@
  * Unlike v5.15, which leaves the VMAs before a failing one changed, the
  * whole range is checked first and a failure changes nothing (the errno
  * is the one v5.15 returns). Left out: pkeys, PROT_GROWSDOWN/UP,
- * READ_IMPLIES_EXEC. PTE protections are rewritten once pages exist.
+ * READ_IMPLIES_EXEC.
  */
 #include <errno.h>
 
+#include "memory.h"
 #include "mm_internal.h"
 
 /* calc_vm_prot_bits - PROT_* to VM_* (no pkeys). */
@@ -174,7 +175,8 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		} else {
 			if (mprotect_charges(vma, newflags))
 				newflags |= VM_ACCOUNT;
-			vma_modify_flags(mm, &prev, vma, nstart, tmp, newflags);
+			vma = vma_modify_flags(mm, &prev, vma, nstart, tmp, newflags);
+			change_protection(vma, nstart, tmp);
 			vm_stat_account(mm, oldflags, -(long)((tmp - nstart) >> PAGE_SHIFT));
 			vm_stat_account(mm, newflags, (long)((tmp - nstart) >> PAGE_SHIFT));
 		}

@@ -8,6 +8,8 @@
 
 #include "mm_internal.h"
 #include "task.h"
+#include "page.h"
+#include "pgtable.h"
 
 int sim_parse_option(struct sim_options *opt, const char *kv)
 {
@@ -37,11 +39,18 @@ struct sim *sim_new(const struct sim_options *opt)
 	if (!sim->opt.frames)
 		sim->opt.frames = SIM_DEFAULT_FRAMES;
 	sim->sysctl.max_map_count = DEFAULT_MAX_MAP_COUNT;
+	sim->sysctl.anon_vma_reuse = 1;
+	sim->trace.on = true;
 	sim->next_pid = 1;
 	RB_INIT(&sim->anon_vmas);
 	strbuf_init(&sim->dmesg);
 	strbuf_init(&sim->journal);
 	strbuf_init(&sim->last_err);
+	if (frames_init(sim)) {
+		frames_release(sim);
+		free(sim);
+		return NULL;
+	}
 	return sim;
 }
 
@@ -65,7 +74,42 @@ void sim_drain_pools(struct sim *sim)
 		sim->anon_vma_pool = av->parent;
 		free(av);
 	}
+	while (sim->table_pool) {
+		struct pgtable *t = sim->table_pool;
+
+		sim->table_pool = (struct pgtable *)(uintptr_t)t->e[0];
+		free(t);
+	}
 	sim->nr_vma_pool = sim->nr_avc_pool = sim->nr_anon_vma_pool = 0;
+	sim->nr_table_pool = 0;
+}
+
+int sim_reserve_tables(struct sim *sim, unsigned long n)
+{
+	while (sim->nr_table_pool < n) {
+		struct pgtable *t = rm_malloc(sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		t->e[0] = (uint64_t)(uintptr_t)sim->table_pool;
+		sim->table_pool = t;
+		sim->nr_table_pool++;
+	}
+	return 0;
+}
+
+/* A zeroed table: from the reserve, else freshly allocated (or NULL). */
+struct pgtable *table_alloc(struct sim *sim)
+{
+	struct pgtable *t = sim->table_pool;
+
+	if (t) {
+		sim->table_pool = (struct pgtable *)(uintptr_t)t->e[0];
+		sim->nr_table_pool--;
+		memset(t, 0, sizeof(*t));
+		return t;
+	}
+	return rm_calloc(1, sizeof(*t));
 }
 
 void sim_free(struct sim *sim)
@@ -75,6 +119,8 @@ void sim_free(struct sim *sim)
 	tasks_release(sim);
 	files_release(sim);
 	sim_drain_pools(sim);
+	frames_release(sim);
+	trace_clear(&sim->trace);
 	strbuf_release(&sim->dmesg);
 	strbuf_release(&sim->journal);
 	strbuf_release(&sim->last_err);

@@ -10,6 +10,9 @@
 
 #include "mm_internal.h"
 #include "task.h"
+#include "filemap.h"
+#include "page.h"
+#include "pgtable.h"
 
 #define BAD(why, ...) do {						\
 	strbuf_printf(why, __VA_ARGS__);				\
@@ -303,6 +306,215 @@ out:
 	return err;
 }
 
+/* ---- pages ---- */
+
+struct page_check {
+	struct sim *sim;
+	struct vm_area_struct *vma;
+	unsigned int *ptes;		/* PTEs found per pfn */
+	long rss[NR_MM_COUNTERS];
+	struct strbuf *why;
+	int err;
+	/* the rmap walk's target */
+	struct vm_area_struct *want_vma;
+	unsigned long want_addr;
+	bool found;
+};
+
+static bool rmap_found(struct page *page, struct vm_area_struct *vma,
+		       unsigned long address, void *arg)
+{
+	struct page_check *pc = arg;
+
+	(void)page;
+	if (vma == pc->want_vma && address == pc->want_addr)
+		pc->found = true;
+	return !pc->found;
+}
+
+static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		     void *arg)
+{
+	struct page_check *pc = arg;
+	struct rmap_walk_control rwc = { pc, rmap_found, NULL };
+	unsigned long pfn = pte_pfn(*ptep);
+	struct page *page;
+
+	if (!pte_present(*ptep)) {
+		strbuf_printf(pc->why, "pid %d %lx: non-present pte %llx",
+			      mm->owner_pid, addr, (unsigned long long)*ptep);
+		return pc->err = -EUCLEAN;
+	}
+	if (pte_special(*ptep)) {
+		if (!is_zero_pfn(pfn)) {
+			strbuf_printf(pc->why, "pid %d %lx: special pte not the zero page",
+				      mm->owner_pid, addr);
+			return pc->err = -EUCLEAN;
+		}
+		return 0;
+	}
+	if (pfn == 0 || pfn >= pc->sim->opt.frames) {
+		strbuf_printf(pc->why, "pid %d %lx: pte to bad pfn %lu",
+			      mm->owner_pid, addr, pfn);
+		return pc->err = -EUCLEAN;
+	}
+	page = pfn_to_page(pc->sim, pfn);
+	if (page->_refcount <= 0) {
+		strbuf_printf(pc->why, "pid %d %lx: pte to free pfn %lu",
+			      mm->owner_pid, addr, pfn);
+		return pc->err = -EUCLEAN;
+	}
+	pc->ptes[pfn]++;
+	pc->rss[PageAnon(page) ? MM_ANONPAGES :
+		PageTest(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
+	/* the rmap walk must find this mapping again */
+	pc->want_vma = pc->vma;
+	pc->want_addr = addr;
+	pc->found = false;
+	rmap_walk(pc->sim, page, &rwc);
+	if (!pc->found) {
+		strbuf_printf(pc->why, "pid %d %lx: pfn %lu not found by its rmap walk",
+			      mm->owner_pid, addr, pfn);
+		return pc->err = -EUCLEAN;
+	}
+	return 0;
+}
+
+static bool in_page_cache(struct sim *sim, struct page *page)
+{
+	struct inode *inode;
+
+	if (!page->mapping || PageAnon(page))
+		return false;
+	inode = (struct inode *)page->mapping;
+	return find_get_page(sim, inode, page->index) == page;
+}
+
+/* Every PTE lies inside a VMA; count the tables (VmPTE). */
+struct table_count {
+	struct mm_struct *mm;
+	unsigned long tables;
+	unsigned long stray;
+};
+
+static void count_tables(int level, const int idx[4], unsigned long addr,
+			 uint64_t entry, void *arg)
+{
+	struct table_count *tc = arg;
+	struct vm_area_struct *vma;
+
+	(void)idx;
+	(void)entry;
+	if (level < 3) {
+		tc->tables++;	/* the table this entry points to */
+		return;
+	}
+	vma = find_vma(tc->mm, addr);
+	if (!vma || vma->vm_start > addr)
+		tc->stray = addr ? addr : 1;
+}
+
+static int check_pages(struct sim *sim, struct strbuf *why)
+{
+	struct page_check pc = { .sim = sim, .why = why };
+	struct task_struct *task, *tmp;
+	unsigned long pfn, nr_free = 0, anon_mapped = 0, file_mapped = 0;
+	int err = 0, i;
+
+	pc.ptes = calloc(sim->opt.frames, sizeof(*pc.ptes));
+	if (!pc.ptes)
+		return -ENOMEM;
+	HASH_ITER(hh, sim->tasks, task, tmp) {
+		struct mm_struct *mm = task->mm;
+		struct table_count tc = { mm, 0, 0 };
+
+		memset(pc.rss, 0, sizeof(pc.rss));
+		for (pc.vma = mm->mmap; pc.vma; pc.vma = pc.vma->vm_next) {
+			walk_pte_range(mm, pc.vma->vm_start, pc.vma->vm_end,
+				       check_pte, &pc);
+			if (pc.err) {
+				err = pc.err;
+				goto out;
+			}
+		}
+		for (i = 0; i < NR_MM_COUNTERS; i++) {
+			if (i != MM_SWAPENTS && pc.rss[i] != mm->rss_stat[i]) {
+				strbuf_printf(why, "pid %d: rss counter %d is %ld, ptes give %ld",
+					      task->pid, i, mm->rss_stat[i], pc.rss[i]);
+				err = -EUCLEAN;
+				goto out;
+			}
+		}
+		walk_pgtables(mm, count_tables, &tc);
+		if (tc.stray) {
+			strbuf_printf(why, "pid %d: pte at %lx outside every vma",
+				      task->pid, tc.stray);
+			err = -EUCLEAN;
+			goto out;
+		}
+		if (tc.tables * PAGE_SIZE != mm->pgtables_bytes) {
+			strbuf_printf(why, "pid %d: %lu tables, VmPTE says %lu bytes",
+				      task->pid, tc.tables, mm->pgtables_bytes);
+			err = -EUCLEAN;
+			goto out;
+		}
+	}
+	for (pfn = 1; pfn < sim->opt.frames; pfn++) {
+		struct page *page = pfn_to_page(sim, pfn);
+		bool cached = in_page_cache(sim, page);
+		bool free_bit = sim->free_map[pfn / 64] & (1ULL << (pfn % 64));
+		long want;
+
+		if (page->_refcount == 0) {
+			if (!free_bit || page->_mapcount != -1 || pc.ptes[pfn]) {
+				strbuf_printf(why, "pfn %lu: refcount 0 but in use", pfn);
+				err = -EUCLEAN;
+				goto out;
+			}
+			nr_free++;
+			continue;
+		}
+		if (free_bit) {
+			strbuf_printf(why, "pfn %lu: in use but marked free", pfn);
+			err = -EUCLEAN;
+			goto out;
+		}
+		if ((unsigned int)page_mapcount(page) != pc.ptes[pfn]) {
+			strbuf_printf(why, "pfn %lu: mapcount %d, %u ptes map it", pfn,
+				      page_mapcount(page), pc.ptes[pfn]);
+			err = -EUCLEAN;
+			goto out;
+		}
+		want = (long)pc.ptes[pfn] + (cached ? 1 : 0);
+		if (page->_refcount != want) {
+			strbuf_printf(why, "pfn %lu: refcount %d, mappings and cache give %ld",
+				      pfn, page->_refcount, want);
+			err = -EUCLEAN;
+			goto out;
+		}
+		if (page_mapped(page)) {
+			if (PageAnon(page))
+				anon_mapped++;
+			else
+				file_mapped++;
+		}
+	}
+	if (nr_free != sim->nr_free) {
+		strbuf_printf(why, "%lu frames free, counter says %lu", nr_free,
+			      sim->nr_free);
+		err = -EUCLEAN;
+	} else if (anon_mapped != sim->vmstat[NR_ANON_MAPPED] ||
+		   file_mapped != sim->vmstat[NR_FILE_MAPPED]) {
+		strbuf_printf(why, "nr_anon_pages %lu / nr_mapped %lu, pages give %lu / %lu",
+			      sim->vmstat[NR_ANON_MAPPED], sim->vmstat[NR_FILE_MAPPED],
+			      anon_mapped, file_mapped);
+		err = -EUCLEAN;
+	}
+out:
+	free(pc.ptes);
+	return err;
+}
+
 int sim_check(struct sim *sim, struct strbuf *why)
 {
 	struct task_struct *task, *tmp;
@@ -340,5 +552,5 @@ int sim_check(struct sim *sim, struct strbuf *why)
 			BAD(why, "%s: i_mmap_count %lu, tree has %lu", inode->path,
 			    inode->i_mmap_count, c);
 	}
-	return 0;
+	return check_pages(sim, why);
 }

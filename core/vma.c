@@ -642,3 +642,37 @@ struct vm_area_struct *vma_tree_next(struct vm_area_struct *vma)
 {
 	return vma_tree_RB_NEXT(vma);
 }
+
+/*
+ * detach_vmas_to_be_unmapped - take @vma and the VMAs after it that start
+ * below @end off the tree and the list. They stay linked to each other
+ * through vm_next (the last one's is NULL) for unmap_region.
+ * Return: the VMA after them, or NULL.
+ */
+struct vm_area_struct *detach_vmas_to_be_unmapped(struct mm_struct *mm,
+						  struct vm_area_struct *vma,
+						  struct vm_area_struct *prev,
+						  unsigned long end)
+{
+	struct vm_area_struct *tail = vma, *next, *v;
+
+	for (v = vma; v && v->vm_start < end; v = v->vm_next) {
+		vma_tree_RB_REMOVE(&mm->mm_rb, v);
+		mm->map_count--;
+		tail = v;
+	}
+	next = tail->vm_next;
+	vma->vm_prev = NULL;
+	tail->vm_next = NULL;
+	if (prev)
+		prev->vm_next = next;
+	else
+		mm->mmap = next;
+	if (next) {
+		next->vm_prev = prev;
+		vma_gap_update(next);
+	} else {
+		mm->highest_vm_end = prev ? vm_end_gap(prev) : 0;
+	}
+	return next;
+}

@@ -24,6 +24,17 @@ bool file_is_dir(struct sim *sim, const char *path);
 int file_list_dir(struct sim *sim, const char *path,
 		  int (*fn)(void *ctx, const char *name, bool is_dir),
 		  void *ctx);
+/* ---- the page cache (tmpfs-like: pages are swap-backed, kept until
+ * truncate; kernel-spec §11) ---- */
+struct page;
+/* find_get_page - the cached page of @inode at @index, or NULL. */
+struct page *find_get_page(struct sim *sim, struct inode *inode,
+			   unsigned long index);
+/* Visit the cached pages of @inode in index order. */
+void filemap_for_each(struct sim *sim, struct inode *inode,
+		      void (*fn)(struct page *page, void *arg), void *arg);
+unsigned long inode_nrpages(struct inode *inode);
+
 /* Drop the namespace's references (sim_free). */
 void files_release(struct sim *sim);
 

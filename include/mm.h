@@ -57,6 +57,10 @@ static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, struct file *file,
 	     unsigned long pgoff);
+/* vm_mmap_pgoff - do_mmap plus MAP_POPULATE's faults. */
+long vm_mmap_pgoff(struct mm_struct *mm, unsigned long addr, unsigned long len,
+		   unsigned long prot, unsigned long flags, struct file *file,
+		   unsigned long pgoff);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		unsigned long prot);

@@ -85,6 +85,7 @@ struct mm_struct;
 struct anon_vma;
 struct file;
 struct sim;
+struct pgtable;
 
 /*
  * struct anon_vma_chain - links one VMA with one anon_vma it may hold pages of.
@@ -166,6 +167,7 @@ struct mm_struct {
 	unsigned long start_code, end_code, start_data, end_data;
 	unsigned long start_brk, brk, start_stack;
 	long rss_stat[NR_MM_COUNTERS];
+	struct pgtable *pgd;		/* page tables; NULL until first mapped */
 	unsigned long pgtables_bytes;	/* bytes of PTE/PMD/PUD tables */
 	bool ksm_registered;		/* MMF_VM_MERGEABLE: known to ksmd */
 	struct sim *sim;		/* the machine this mm lives in */
@@ -189,6 +191,9 @@ struct inode {
 	struct immap_tree i_mmap;	/* every VMA mapping this file */
 	unsigned long i_mmap_count;	/* VMAs in i_mmap */
 	unsigned long i_mmap_writable;	/* VM_SHARED mappings */
+	uint32_t **i_pages;		/* page cache: chunks of 512 pfns+1 */
+	unsigned long i_pages_chunks;	/* entries in i_pages */
+	unsigned long nrpages;		/* pages in the cache */
 	UT_hash_handle hh;		/* sim->files by path (when linked) */
 };
 

@@ -4,7 +4,9 @@
 #ifndef RMAPFS_RMAP_H
 #define RMAPFS_RMAP_H
 
+#include <stdbool.h>
 #include "mm_types.h"
+#include "pgtable.h"
 
 struct anon_vma *anon_vma_alloc(struct sim *sim);
 void put_anon_vma(struct sim *sim, struct anon_vma *anon_vma);
@@ -47,3 +49,43 @@ void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma);
 void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma);
 
 #endif
+
+/* ---- page-level reverse mapping (mm/rmap.c, kernel-spec §6, §9) ---- */
+struct page;
+
+/* vma_address - where @page sits in @vma, or -EFAULT (as unsigned) when
+ * its index falls outside the VMA. */
+unsigned long vma_address(struct page *page, struct vm_area_struct *vma);
+unsigned long linear_page_index(struct vm_area_struct *vma,
+				unsigned long addr);
+
+void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,
+			    unsigned long addr);
+/* do_page_add_anon_rmap: @exclusive chooses vma->anon_vma over the root
+ * when the page is not anonymous yet. */
+void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma,
+			unsigned long addr, bool exclusive);
+void page_add_file_rmap(struct sim *sim, struct page *page);
+void page_remove_rmap(struct sim *sim, struct page *page);
+void page_dup_rmap(struct page *page);
+
+/*
+ * struct rmap_walk_control - as in the kernel: @rmap_one is called for
+ * each VMA the walk finds the page's index in (the page may or may not be
+ * mapped there; check the PTE); returning false stops the walk. @done,
+ * when given, is asked after each VMA.
+ */
+struct rmap_walk_control {
+	void *arg;
+	bool (*rmap_one)(struct page *page, struct vm_area_struct *vma,
+			 unsigned long address, void *arg);
+	bool (*done)(struct page *page, void *arg);
+};
+/* rmap_walk - rmap_walk_anon / rmap_walk_file (KSM with its issue).
+ * Anonymous: page -> anon_vma -> interval tree -> VMAs; never a scan of
+ * all processes. */
+void rmap_walk(struct sim *sim, struct page *page,
+	       struct rmap_walk_control *rwc);
+/* page_vma_mapped - the PTE of @vma at @address if it maps @page. */
+pte_t *page_vma_mapped(struct page *page, struct vm_area_struct *vma,
+		       unsigned long address);

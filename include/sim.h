@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include "mm_types.h"
 #include "strbuf.h"
+#include "trace.h"
+#include "vmstat.h"
 
 #define RMAPFS_VERSION		"0.1.0"
 #define SIM_DEFAULT_FRAMES	262144UL	/* 1 GiB of 4 KiB frames */
@@ -21,6 +23,8 @@ struct sim_options {
 /* Tunables under /sysctl, one file each. */
 struct sim_sysctl {
 	long max_map_count;		/* vm.max_map_count */
+	long anon_vma_reuse;		/* vm.anon_vma_reuse: 1 = v5.15.0 degree
+					 * reuse, 0 = before the 2015 fix */
 };
 
 /*
@@ -50,10 +54,21 @@ struct sim {
 	unsigned long nr_avc_pool;
 	struct anon_vma *anon_vma_pool;		/* linked through parent */
 	unsigned long nr_anon_vma_pool;
+	struct pgtable *table_pool;		/* linked through e[0] */
+	unsigned long nr_table_pool;
+	char fault_cause[96];			/* why the last access failed */
 	unsigned long cmd_seq;		/* command lines attempted */
 	struct strbuf dmesg;		/* one line per error or event */
 	struct strbuf journal;		/* every command that took effect */
 	struct strbuf last_err;		/* the newest error line, without newline */
+	struct page *pages;		/* frames 0 .. opt.frames-1; 0 is the zero page */
+	uint64_t *free_map;		/* bit set: frame free */
+	uint64_t *free_summary;		/* bit set: that free_map word has a free bit */
+	unsigned long free_hint;	/* no free frame below this pfn */
+	unsigned long nr_free;
+	unsigned long nr_pgtables;	/* page-table pages, all mms */
+	unsigned long vmstat[NR_VMSTAT_ITEMS];
+	struct trace_ring trace;
 };
 
 #define SIM_MAX_FRAMES		(1UL << 26)	/* 256 GiB simulated */

@@ -3,6 +3,11 @@
  * semantics (per-handle result queue, partial lines, short writes).
  * Used unchanged by the FUSE front end and by rmapsim, so both give the
  * same bytes for the same path.
+ *
+ * Text files are rendered once per open (a consistent snapshot). The
+ * binary files /PID/pagemap, /kpagecount and /kpageflags are computed for
+ * the requested range at each read instead, as the kernel's read
+ * handlers do: a pagemap covers 2^35 pages and is never built whole.
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,6 +17,8 @@
 
 #include "filemap.h"
 #include "mm_internal.h"
+#include "page.h"
+#include "proc.h"
 #include "render.h"
 #include "task.h"
 #include "vfs.h"
@@ -27,26 +34,102 @@ enum node_kind {
 	N_SYSCTL_DIR,		/* /sysctl */
 	N_SYSCTL_VM_DIR,	/* /sysctl/vm */
 	N_SYSCTL,		/* /sysctl/vm/NAME */
+	N_ANON_VMA_DIR,		/* /anon_vma */
+	N_ANON_VMA,		/* /anon_vma/ID */
+	N_PAGES_DIR,		/* /pages */
+	N_PAGE,			/* /pages/PFN */
+	N_GRAPH,		/* /graph.dot */
+	N_KPAGECOUNT,		/* binary */
+	N_KPAGEFLAGS,		/* binary */
+	N_MEMINFO,
+	N_SLABINFO,
+	N_TRACE,
+	N_VMSTAT,
 	N_PID_DIR,
 	N_PID_CTL,
 	N_PID_MAPS,
 	N_PID_STATUS,
+	N_PID_SMAPS,
+	N_PID_SMAPS_ROLLUP,
+	N_PID_PAGEMAP,		/* binary */
+	N_PID_PAGETABLE,
+	N_PID_ANON_VMA_DOT,
 };
 
 struct node {
 	enum node_kind kind;
 	struct task_struct *task;
 	struct inode *inode;
+	struct anon_vma *av;	/* /anon_vma/ID */
+	unsigned long pfn;	/* /pages/PFN */
 	const char *sub;	/* path below /files, or the sysctl name */
 };
 
 /* Tunables: name under /sysctl/vm, and how to read them. */
-static const char *const sysctl_names[] = { "max_map_count" };
+static const char *const sysctl_names[] = { "anon_vma_reuse", "max_map_count" };
 
 static long sysctl_value(struct sim *sim, const char *name)
 {
-	(void)name;
+	if (!strcmp(name, "anon_vma_reuse"))
+		return sim->sysctl.anon_vma_reuse;
 	return sim->sysctl.max_map_count;
+}
+
+/* The entries of the root before the pids, in name order. Directories
+ * are resolved by lookup() itself; the files by this table. */
+static const struct {
+	const char *name;
+	enum node_kind kind;
+} root_entries[] = {
+	{ "anon_vma", N_ANON_VMA_DIR },
+	{ "ctl", N_CTL },
+	{ "dmesg", N_DMESG },
+	{ "files", N_FILES_DIR },
+	{ "graph.dot", N_GRAPH },
+	{ "journal", N_JOURNAL },
+	{ "kpagecount", N_KPAGECOUNT },
+	{ "kpageflags", N_KPAGEFLAGS },
+	{ "meminfo", N_MEMINFO },
+	{ "pages", N_PAGES_DIR },
+	{ "slabinfo", N_SLABINFO },
+	{ "sysctl", N_SYSCTL_DIR },
+	{ "trace", N_TRACE },
+	{ "vmstat", N_VMSTAT },
+};
+
+/* The files of /PID, in name order. */
+static const struct {
+	const char *name;
+	enum node_kind kind;
+} pid_files[] = {
+	{ "anon_vma.dot", N_PID_ANON_VMA_DOT },
+	{ "ctl", N_PID_CTL },
+	{ "maps", N_PID_MAPS },
+	{ "pagemap", N_PID_PAGEMAP },
+	{ "pagetable", N_PID_PAGETABLE },
+	{ "smaps", N_PID_SMAPS },
+	{ "smaps_rollup", N_PID_SMAPS_ROLLUP },
+	{ "status", N_PID_STATUS },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
+
+/* Parse a decimal id or pfn: digits only, no leading zero but "0"
+ * itself. Return: true and *@v, or false. */
+static bool parse_ulong(const char *s, size_t n, unsigned long *v)
+{
+	unsigned long x = 0;
+	size_t i;
+
+	if (!n || n > 19 || (s[0] == '0' && n > 1))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		x = x * 10 + (unsigned long)(s[i] - '0');
+	}
+	*v = x;
+	return true;
 }
 
 /* Parse a pid directory name: digits only, no leading zero. */
@@ -74,9 +157,10 @@ static bool comp_is(const char *p, size_t n, const char *name)
  * leading slash is allowed for rmapsim's `cat`). */
 static struct node lookup(struct sim *sim, const char *path)
 {
-	struct node nd = { N_NONE, NULL, NULL, NULL };
+	struct node nd = { N_NONE, NULL, NULL, NULL, 0, NULL };
 	const char *p = path, *c;
-	size_t n;
+	unsigned long id;
+	size_t n, i;
 	int pid;
 
 	while (*p == '/')
@@ -118,9 +202,7 @@ static struct node lookup(struct sim *sim, const char *path)
 		} else if (!strcmp(p, "vm") || !strcmp(p, "vm/")) {
 			nd.kind = N_SYSCTL_VM_DIR;
 		} else if (!strncmp(p, "vm/", 3)) {
-			size_t i;
-
-			for (i = 0; i < sizeof(sysctl_names) / sizeof(*sysctl_names); i++)
+			for (i = 0; i < ARRAY_SIZE(sysctl_names); i++)
 				if (!strcmp(p + 3, sysctl_names[i])) {
 					nd.kind = N_SYSCTL;
 					nd.sub = sysctl_names[i];
@@ -128,13 +210,29 @@ static struct node lookup(struct sim *sim, const char *path)
 		}
 		return nd;
 	}
+	if (comp_is(c, n, "anon_vma") || comp_is(c, n, "pages")) {
+		bool av_dir = *c == 'a';
+		size_t len = strlen(p);
+
+		while (len && p[len - 1] == '/')
+			len--;
+		if (!len)
+			nd.kind = av_dir ? N_ANON_VMA_DIR : N_PAGES_DIR;
+		else if (!parse_ulong(p, len, &id))
+			return nd;
+		else if (av_dir && (nd.av = anon_vma_find(sim, id)))
+			nd.kind = N_ANON_VMA;
+		else if (!av_dir && id < sim->opt.frames &&
+			 page_in_use(pfn_to_page(sim, id))) {
+			nd.kind = N_PAGE;
+			nd.pfn = id;
+		}
+		return nd;
+	}
 	if (*p == '\0') {
-		if (comp_is(c, n, "ctl"))
-			nd.kind = N_CTL;
-		else if (comp_is(c, n, "dmesg"))
-			nd.kind = N_DMESG;
-		else if (comp_is(c, n, "journal"))
-			nd.kind = N_JOURNAL;
+		for (i = 0; i < ARRAY_SIZE(root_entries); i++)
+			if (comp_is(c, n, root_entries[i].name))
+				nd.kind = root_entries[i].kind;
 	}
 	if (nd.kind != N_NONE)
 		return nd;
@@ -142,21 +240,27 @@ static struct node lookup(struct sim *sim, const char *path)
 	pid = parse_pid(c, n);
 	if (!pid || !(nd.task = find_task(sim, pid)))
 		return nd;
-	if (!*p)
+	if (!*p) {
 		nd.kind = N_PID_DIR;
-	else if (!strcmp(p, "ctl"))
-		nd.kind = N_PID_CTL;
-	else if (!strcmp(p, "maps"))
-		nd.kind = N_PID_MAPS;
-	else if (!strcmp(p, "status"))
-		nd.kind = N_PID_STATUS;
+		return nd;
+	}
+	for (i = 0; i < ARRAY_SIZE(pid_files); i++)
+		if (!strcmp(p, pid_files[i].name))
+			nd.kind = pid_files[i].kind;
 	return nd;
 }
 
 static bool is_dir(enum node_kind k)
 {
 	return k == N_ROOT || k == N_FILES_DIR || k == N_SYSCTL_DIR ||
-	       k == N_SYSCTL_VM_DIR || k == N_PID_DIR;
+	       k == N_SYSCTL_VM_DIR || k == N_PID_DIR ||
+	       k == N_ANON_VMA_DIR || k == N_PAGES_DIR;
+}
+
+/* Binary files: computed per read for the range asked, never rendered. */
+static bool is_binary(enum node_kind k)
+{
+	return k == N_PID_PAGEMAP || k == N_KPAGECOUNT || k == N_KPAGEFLAGS;
 }
 
 static bool is_ctl(enum node_kind k)
@@ -196,15 +300,18 @@ int vfs_getattr(struct sim *sim, const char *path, struct vfs_attr *attr)
 int vfs_readdir(struct sim *sim, const char *path, vfs_fill_t fill, void *ctx)
 {
 	struct node nd = lookup(sim, path);
+	struct anon_vma *av;
+	unsigned long pfn;
 	char name[32];
 	int *pids, ret = 0;
 	size_t i, n;
 
 	switch (nd.kind) {
 	case N_ROOT:
-		if ((ret = fill(ctx, "ctl", false)) || (ret = fill(ctx, "dmesg", false)) ||
-		    (ret = fill(ctx, "files", true)) || (ret = fill(ctx, "journal", false)) ||
-		    (ret = fill(ctx, "sysctl", true)))
+		for (i = 0; i < ARRAY_SIZE(root_entries) && !ret; i++)
+			ret = fill(ctx, root_entries[i].name,
+				   is_dir(root_entries[i].kind));
+		if (ret)
 			return ret;
 		n = task_count(sim);
 		pids = rm_calloc(n + 1, sizeof(*pids));
@@ -222,13 +329,27 @@ int vfs_readdir(struct sim *sim, const char *path, vfs_fill_t fill, void *ctx)
 	case N_SYSCTL_DIR:
 		return fill(ctx, "vm", true);
 	case N_SYSCTL_VM_DIR:
-		for (i = 0; i < sizeof(sysctl_names) / sizeof(*sysctl_names) && !ret; i++)
+		for (i = 0; i < ARRAY_SIZE(sysctl_names) && !ret; i++)
 			ret = fill(ctx, sysctl_names[i], false);
 		return ret;
 	case N_PID_DIR:
-		if ((ret = fill(ctx, "ctl", false)) || (ret = fill(ctx, "maps", false)))
-			return ret;
-		return fill(ctx, "status", false);
+		for (i = 0; i < ARRAY_SIZE(pid_files) && !ret; i++)
+			ret = fill(ctx, pid_files[i].name, false);
+		return ret;
+	case N_ANON_VMA_DIR:
+		for (av = anon_vma_first(sim); av && !ret; av = anon_vma_next(sim, av)) {
+			snprintf(name, sizeof(name), "%lu", av->id);
+			ret = fill(ctx, name, false);
+		}
+		return ret;
+	case N_PAGES_DIR:
+		for (pfn = 0; pfn < sim->opt.frames && !ret; pfn++) {
+			if (!page_in_use(pfn_to_page(sim, pfn)))
+				continue;
+			snprintf(name, sizeof(name), "%lu", pfn);
+			ret = fill(ctx, name, false);
+		}
+		return ret;
 	case N_NONE:
 		return -ENOENT;
 	default:
@@ -264,6 +385,45 @@ static int render(struct sim *sim, struct node *nd, struct strbuf *out)
 	case N_PID_STATUS:
 		proc_pid_status(out, nd->task);
 		break;
+	case N_PID_SMAPS:
+		show_smaps(out, nd->task);
+		break;
+	case N_PID_SMAPS_ROLLUP:
+		show_smaps_rollup(out, nd->task);
+		break;
+	case N_PID_PAGETABLE:
+		show_pagetable(out, nd->task);
+		break;
+	case N_PID_ANON_VMA_DOT:
+		show_rmap_graph(out, sim, nd->task);
+		break;
+	case N_PID_PAGEMAP:
+		return -EFBIG;	/* 256 GiB: read it in ranges */
+	case N_KPAGECOUNT:
+		return kpagecount_read(sim, 0, (size_t)kpage_size(sim), out);
+	case N_KPAGEFLAGS:
+		return kpageflags_read(sim, 0, (size_t)kpage_size(sim), out);
+	case N_ANON_VMA:
+		show_anon_vma(out, sim, nd->av);
+		break;
+	case N_PAGE:
+		show_page(out, sim, nd->pfn);
+		break;
+	case N_GRAPH:
+		show_rmap_graph(out, sim, NULL);
+		break;
+	case N_MEMINFO:
+		show_meminfo(out, sim);
+		break;
+	case N_SLABINFO:
+		show_slabinfo(out, sim);
+		break;
+	case N_TRACE:
+		trace_render(&sim->trace, out);
+		break;
+	case N_VMSTAT:
+		show_vmstat(out, sim);
+		break;
 	case N_NONE:
 		return -ENOENT;
 	default:
@@ -277,6 +437,61 @@ int vfs_render(struct sim *sim, const char *path, struct strbuf *out)
 	struct node nd = lookup(sim, path);
 
 	return render(sim, &nd, out);
+}
+
+/*
+ * binary_read - the bytes [@off, @off + @len) of a binary file, computed
+ * now. A process that exited since the open reads as empty, as pagemap of
+ * an exited task does (mmget_not_zero fails).
+ */
+static int binary_read(struct sim *sim, enum node_kind kind, int pid,
+		       off_t off, size_t len, struct strbuf *out)
+{
+	struct task_struct *task;
+
+	if (off < 0)
+		return -EINVAL;
+	switch (kind) {
+	case N_PID_PAGEMAP:
+		task = find_task(sim, pid);
+		if (!task)
+			return 0;	/* checked before the alignment */
+		return pagemap_read(task->mm, (uint64_t)off, len, out);
+	case N_KPAGECOUNT:
+		return kpagecount_read(sim, (uint64_t)off, len, out);
+	case N_KPAGEFLAGS:
+		return kpageflags_read(sim, (uint64_t)off, len, out);
+	default:
+		return -EINVAL;
+	}
+}
+
+int vfs_read_range(struct sim *sim, const char *path, off_t off, size_t len,
+		   struct strbuf *out)
+{
+	struct node nd = lookup(sim, path);
+	struct strbuf all = STRBUF_INIT;
+	int err;
+
+	if (nd.kind == N_NONE)
+		return -ENOENT;
+	if (is_dir(nd.kind))
+		return -EISDIR;
+	if (is_binary(nd.kind))
+		return binary_read(sim, nd.kind, nd.task ? nd.task->pid : 0,
+				   off, len, out);
+	if (off < 0)
+		return -EINVAL;
+	err = render(sim, &nd, &all);
+	if (!err && (size_t)off < all.len) {
+		size_t n = all.len - (size_t)off < len ? all.len - (size_t)off : len;
+
+		strbuf_add(out, all.buf + off, n);
+		if (out->failed)
+			err = -ENOMEM;
+	}
+	strbuf_release(&all);
+	return err;
 }
 
 /* ---- open files ---- */
@@ -313,6 +528,10 @@ int vfs_open(struct sim *sim, const char *path, bool write,
 	h->kind = nd.kind;
 	h->pid = nd.task ? nd.task->pid : 0;
 	h->sysctl = nd.sub;
+	if (is_binary(nd.kind)) {
+		*hp = h;	/* nothing to snapshot: each read computes */
+		return 0;
+	}
 	err = render(sim, &nd, &h->text);
 	if (err) {
 		strbuf_release(&h->text);
@@ -328,7 +547,6 @@ ssize_t vfs_read(struct sim *sim, struct vfs_handle *h, char *buf,
 {
 	size_t n;
 
-	(void)sim;
 	if (is_ctl(h->kind)) {
 		/* a stream: result lines if ever written, else the usage */
 		struct strbuf *src = h->written ? &h->results : &h->text;
@@ -345,6 +563,16 @@ ssize_t vfs_read(struct sim *sim, struct vfs_handle *h, char *buf,
 	}
 	if (off < 0)
 		return -EINVAL;
+	if (is_binary(h->kind)) {
+		struct strbuf range = STRBUF_INIT;
+		int err = binary_read(sim, h->kind, h->pid, off, size, &range);
+
+		n = range.len;
+		if (!err && n)
+			memcpy(buf, range.buf, n);
+		strbuf_release(&range);
+		return err ? err : (ssize_t)n;
+	}
 	if ((size_t)off >= h->text.len)
 		return 0;
 	n = h->text.len - (size_t)off < size ? h->text.len - (size_t)off : size;

@@ -48,7 +48,6 @@ int vma_interval_tree_foreach(struct immap_tree *root, unsigned long first,
 void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma);
 void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma);
 
-#endif
 
 /* ---- page-level reverse mapping (mm/rmap.c, kernel-spec §6, §9) ---- */
 struct page;
@@ -89,3 +88,5 @@ void rmap_walk(struct sim *sim, struct page *page,
 /* page_vma_mapped - the PTE of @vma at @address if it maps @page. */
 pte_t *page_vma_mapped(struct page *page, struct vm_area_struct *vma,
 		       unsigned long address);
+
+#endif

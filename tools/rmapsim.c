@@ -19,6 +19,7 @@
 #include "sim.h"
 #include "strbuf.h"
 #include "vfs.h"
+#include "proc.h"
 
 struct runner {
 	struct sim *sim;
@@ -135,11 +136,66 @@ static bool try_cat(struct runner *r, const char *line, size_t len)
 	return true;
 }
 
+#define DUMP_MAX (1UL << 20)	/* bytes one dump line may ask for */
+
+/*
+ * `dump PATH OFFSET LEN` prints LEN bytes of a binary file from OFFSET as
+ * hex, 16 bytes a line ("OFFSET: xx xx ..."), so pagemap and kpageflags
+ * ranges can be read without the whole file. Return: false if @line is
+ * not a dump line.
+ */
+static bool try_dump(struct runner *r, const char *line, size_t len)
+{
+	const char *p = line, *end = line + len, *w[4];
+	struct strbuf path = STRBUF_INIT;
+	unsigned long long off, n;
+	size_t wl[4], i;
+	char *e1, *e2, num[2][32];
+	int err;
+
+	for (i = 0; i < 4; i++)
+		if (!next_word(&p, end, &w[i], &wl[i]))
+			break;
+	if (i < 1 || wl[0] != 4 || memcmp(w[0], "dump", 4))
+		return false;
+	if (i < 4 || next_word(&p, end, &w[0], &wl[0]) ||
+	    wl[2] >= sizeof(num[0]) || wl[3] >= sizeof(num[1])) {
+		report(r, "dump: want dump PATH OFFSET LEN\n");
+		return true;
+	}
+	memcpy(num[0], w[2], wl[2]);
+	num[0][wl[2]] = '\0';
+	memcpy(num[1], w[3], wl[3]);
+	num[1][wl[3]] = '\0';
+	off = strtoull(num[0], &e1, 0);
+	n = strtoull(num[1], &e2, 0);
+	if (*e1 || *e2 || n > DUMP_MAX) {
+		report(r, "dump: bad OFFSET or LEN (LEN at most %lu)\n", DUMP_MAX);
+		return true;
+	}
+	if (*w[1] != '/')
+		strbuf_putc(&path, '/');
+	strbuf_add(&path, w[1], wl[1]);
+	strbuf_reset(&r->out);
+	err = path.failed ? -ENOMEM :
+	      vfs_read_range(r->sim, path.buf, (off_t)off, (size_t)n, &r->out);
+	if (err) {
+		report(r, "dump %.*s: %s (%s)\n", (int)wl[1], w[1],
+		       errno_name(-err), strerror(-err));
+	} else {
+		for (i = 0; i < r->out.len; i++)
+			printf("%02x%s", (unsigned char)r->out.buf[i],
+			       (i % 16 == 15 || i + 1 == r->out.len) ? "\n" : " ");
+	}
+	strbuf_release(&path);
+	return true;
+}
+
 static void run_line(struct runner *r, const char *line, size_t len)
 {
 	if (len && line[len - 1] == '\n')
 		len--;
-	if (try_cat(r, line, len))
+	if (try_cat(r, line, len) || try_dump(r, line, len))
 		return;
 	strbuf_reset(&r->out);
 	if (sim_exec_line(r->sim, line, len, 0, &r->out)) {

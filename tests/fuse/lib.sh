@@ -319,6 +319,12 @@ status_text() {
 	printf 'Threads:\t1\n'
 }
 
+# What `ls` shows (C collation): the root less the pid directories, a
+# pid directory, /sysctl/vm. docs/files.md lists every file.
+ROOT_LS=$'anon_vma\nctl\ndmesg\nfiles\ngraph.dot\njournal\nkpagecount\nkpageflags\nmeminfo\npages\nslabinfo\nsysctl\ntrace\nvmstat\n'
+PID_LS=$'anon_vma.dot\nctl\nmaps\npagemap\npagetable\nsmaps\nsmaps_rollup\nstatus\n'
+SYSCTL_VM_LS=$'anon_vma_reuse\nmax_map_count\n'
+
 # expect_status ACTUAL-FILE NAME PID PPID VmPeak VmSize VmData VmStk VmExe VmLib
 # The whole file is compared byte for byte: rmapfs prints status through
 # "Threads" (docs/commands.md: the signal, capability and cpu lines are

@@ -10,12 +10,12 @@ E=$EXPECTED/t_basic
 # A fresh machine: the five fixed entries (docs/commands.md "Files"),
 # nothing journaled, nothing in dmesg, the default max_map_count 65530
 # (kernel-spec §0.1).
-expect_text $'ctl\ndmesg\nfiles\njournal\nsysctl\n' <(ls "$MNT")
+expect_text "$ROOT_LS" <(ls "$MNT")
 expect_text '' "$MNT/journal"
 expect_text '' "$MNT/dmesg"
 expect_text '' <(ls "$MNT/files")
 expect_text $'vm\n' <(ls "$MNT/sysctl")
-expect_text $'max_map_count\n' <(ls "$MNT/sysctl/vm")
+expect_text "$SYSCTL_VM_LS" <(ls "$MNT/sysctl/vm")
 expect_text $'65530\n' "$MNT/sysctl/vm/max_map_count"
 
 # Reading a ctl never written on that descriptor gives a usage text.
@@ -36,8 +36,8 @@ fi
 # COMM is truncated to 15 bytes (TASK_COMM_LEN 16 with the NUL).
 run_expect "spawn a-very-long-command-name" 2
 
-expect_text $'1\n2\nctl\ndmesg\nfiles\njournal\nsysctl\n' <(ls "$MNT")
-expect_text $'ctl\nmaps\nstatus\n' <(ls "$MNT/1")
+expect_text $'1\n2\n'"$ROOT_LS" <(ls "$MNT")
+expect_text "$PID_LS" <(ls "$MNT/1")
 
 # No VMA at all: maps is the gate line alone.
 expect_file "$E/empty.maps" "$MNT/1/maps"
@@ -56,7 +56,7 @@ expect_text $'65530\n' "$MNT/sysctl/vm/max_map_count"
 
 # exit: the directory goes; pids are never reused.
 run "exit 2"
-expect_text $'1\nctl\ndmesg\nfiles\njournal\nsysctl\n' <(ls "$MNT")
+expect_text $'1\n'"$ROOT_LS" <(ls "$MNT")
 [ ! -e "$MNT/2/maps" ] || mismatch "/2/maps still there after exit 2"
 run_expect "spawn" 3
 

@@ -12,7 +12,7 @@ require_fuse
 mount_rmapfs
 ctl_open
 E=$EXPECTED/t_fork_exit
-ROOT=$'ctl\ndmesg\nfiles\njournal\nsysctl\n'
+ROOT="$ROOT_LS"
 
 run_expect "spawn" 1
 run_expect "mmap 1 0 16K rw- private" 0x7effffffc000

@@ -344,3 +344,97 @@ void t_render(struct sim *sim, const char *const *paths, struct strbuf *out)
 	ck_assert(!out->failed);
 	strbuf_release(&one);
 }
+
+/* ---- pages, PTEs and the rmap walk ---- */
+
+pte_t t_pte(struct mm_struct *mm, unsigned long addr)
+{
+	pte_t *ptep = pte_offset(mm, addr);
+
+	return ptep ? *ptep : 0;
+}
+
+void t_assert_pte(const char *file, int line, struct mm_struct *mm,
+		  unsigned long addr, unsigned long pfn, pte_t bits)
+{
+	pte_t want = ((pte_t)pfn << PAGE_SHIFT) | bits, got = t_pte(mm, addr);
+
+	ck_assert_msg(got == want,
+		      "%s:%d: pte of %#lx is %#llx (pfn %lu, bits %#llx), expected "
+		      "%#llx (pfn %lu, bits %#llx; differ in %#llx)", file, line, addr,
+		      (unsigned long long)got, pte_pfn(got),
+		      (unsigned long long)(got & ~PTE_PFN_MASK),
+		      (unsigned long long)want, pfn, (unsigned long long)bits,
+		      (unsigned long long)(got ^ want));
+}
+
+void t_assert_page(const char *file, int line, struct sim *sim,
+		   unsigned long pfn, uintptr_t mapping, unsigned long index,
+		   int mapcount, int refcount, uint32_t flags)
+{
+	struct page *p;
+
+	ck_assert_msg(pfn < sim->opt.frames, "%s:%d: pfn %lu out of range",
+		      file, line, pfn);
+	p = pfn_to_page(sim, pfn);
+	ck_assert_msg(p->mapping == mapping && p->index == index,
+		      "%s:%d: pfn %lu mapping %#lx index %#lx, expected %#lx index %#lx",
+		      file, line, pfn, (unsigned long)p->mapping, p->index,
+		      (unsigned long)mapping, index);
+	ck_assert_msg(page_mapcount(p) == mapcount && p->_refcount == refcount,
+		      "%s:%d: pfn %lu mapcount %d refcount %d, expected %d and %d",
+		      file, line, pfn, page_mapcount(p), p->_refcount, mapcount,
+		      refcount);
+	ck_assert_msg(p->flags == flags,
+		      "%s:%d: pfn %lu flags %#x, expected %#x (differ in %#x)",
+		      file, line, pfn, p->flags, flags, p->flags ^ flags);
+}
+
+static bool t_rmap_one(struct page *page, struct vm_area_struct *vma,
+		       unsigned long address, void *arg)
+{
+	struct t_rmap_hit *hits = arg;
+	int i;
+
+	(void)page;
+	for (i = 0; i < T_RMAP_MAX && hits[i].vma; i++)
+		;
+	ck_assert_int_lt(i, T_RMAP_MAX);
+	hits[i].vma = vma;
+	hits[i].addr = address;
+	return true;
+}
+
+int t_rmap_walk(struct sim *sim, struct page *page, struct t_rmap_hit *hits)
+{
+	struct rmap_walk_control rwc = { hits, t_rmap_one, NULL };
+	int n = 0;
+
+	memset(hits, 0, T_RMAP_MAX * sizeof(*hits));
+	rmap_walk(sim, page, &rwc);
+	while (n < T_RMAP_MAX && hits[n].vma)
+		n++;
+	return n;
+}
+
+void t_vmstat_snap(struct t_vmstat *s, struct sim *sim)
+{
+	memcpy(s->v, sim->vmstat, sizeof(s->v));
+}
+
+void t_assert_vmstat(const char *file, int line, struct sim *sim,
+		     const struct t_vmstat *before, const struct t_vmdelta *d,
+		     int n)
+{
+	int item, i;
+
+	for (item = 0; item < NR_VMSTAT_ITEMS; item++) {
+		long want = 0, got = (long)(sim->vmstat[item] - before->v[item]);
+
+		for (i = 0; i < n; i++)
+			if (d[i].item == item)
+				want += d[i].delta;
+		ck_assert_msg(got == want, "%s:%d: %s moved by %ld, expected %ld",
+			      file, line, vmstat_text[item], got, want);
+	}
+}

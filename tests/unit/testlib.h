@@ -187,4 +187,102 @@ void t_render(struct sim *sim, const char *const *paths, struct strbuf *out);
 		      (a)->buf, (b)->buf); \
 } while (0)
 
+/* ---- pages, PTEs and the rmap walk (test_fault, test_rmap, test_pgtable,
+ * test_oom_pages). Values are the v5.15 x86-64 bits of kernel-spec §4.3.4,
+ * §6.1 and §7. ---- */
+#include "memory.h"
+#include "page.h"
+#include "pgtable.h"
+
+/* A PTE made from a user vm_page_prot: present, user, young (every x86
+ * user protection carries the Accessed bit), NX without VM_EXEC. This is
+ * PAGE_COPY/PAGE_READONLY: what a private mapping's PTE starts from. */
+#define PTE_RO		(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
+/* PAGE_SHARED: shared writable without write-notify (shmem, VM_SOFTDIRTY). */
+#define PTE_SHARED	(PTE_RO | _PAGE_RW)
+/* pte_mkdirty on x86 sets the soft-dirty bit with the dirty bit. */
+#define PTE_MKDIRTY	(_PAGE_DIRTY | _PAGE_SOFT_DIRTY)
+/* do_anonymous_page / wp_page_copy / do_cow_fault in a writable VMA. */
+#define PTE_ANON_RW	(PTE_RO | _PAGE_RW | PTE_MKDIRTY)
+/* The zero page, read-faulted (special: vm_normal_page gives none). */
+#define PTE_ZERO	(PTE_RO | _PAGE_SPECIAL)
+/* PAGE_NONE: the PROTNONE (global) bit and Accessed; not present to the
+ * CPU, still pte_present(). */
+#define PTE_NONE_PROT	(_PAGE_PROTNONE | _PAGE_ACCESSED)
+
+#define PGF(bit)	(1U << (bit))
+/* A new anonymous page: alloc (uptodate), page_add_new_anon_rmap
+ * (swapbacked), lru_cache_add (lru). */
+#define ANON_PAGE_FLAGS	(PGF(PG_uptodate) | PGF(PG_swapbacked) | PGF(PG_lru))
+/* A new shmem/tmpfs cache page: the same three bits. */
+#define SHMEM_PAGE_FLAGS ANON_PAGE_FLAGS
+#define ANON_MAPPING(av) ((uintptr_t)(av) | PAGE_MAPPING_ANON)
+
+/* The PTE of @addr in @mm, or 0 when no table covers it. */
+pte_t t_pte(struct mm_struct *mm, unsigned long addr);
+
+/* The PTE is exactly (@pfn << 12) | @bits. */
+#define ASSERT_PTE(mm, addr, pfn, bits) \
+	t_assert_pte(__FILE__, __LINE__, (mm), (addr), (pfn), (bits))
+void t_assert_pte(const char *file, int line, struct mm_struct *mm,
+		  unsigned long addr, unsigned long pfn, pte_t bits);
+#define ASSERT_PTE_NONE(mm, addr) \
+	t_assert_pte(__FILE__, __LINE__, (mm), (addr), 0, 0)
+
+/*
+ * ASSERT_PAGE(sim, pfn, mapping, index, mapcount, refcount, flags): every
+ * struct page field a fault can set; @mapcount is page_mapcount() (the
+ * stored _mapcount plus one).
+ */
+#define ASSERT_PAGE(sim, pfn, mapping, index, mapcount, refcount, flags) \
+	t_assert_page(__FILE__, __LINE__, (sim), (pfn), (uintptr_t)(mapping), \
+		      (index), (mapcount), (refcount), (flags))
+void t_assert_page(const char *file, int line, struct sim *sim,
+		   unsigned long pfn, uintptr_t mapping, unsigned long index,
+		   int mapcount, int refcount, uint32_t flags);
+/* The frame is free: refcount 0, unmapped, no mapping, no flags. */
+#define ASSERT_PAGE_FREE(sim, pfn) \
+	ASSERT_PAGE((sim), (pfn), 0, 0, 0, 0, 0)
+
+/* The rss counters of §3.1.2, in pages (swap entries must be 0). */
+#define ASSERT_RSS(mm, anon, file, shmem) do { \
+	ck_assert_int_eq((mm)->rss_stat[MM_ANONPAGES], (anon)); \
+	ck_assert_int_eq((mm)->rss_stat[MM_FILEPAGES], (file)); \
+	ck_assert_int_eq((mm)->rss_stat[MM_SHMEMPAGES], (shmem)); \
+	ck_assert_int_eq((mm)->rss_stat[MM_SWAPENTS], 0); \
+} while (0)
+
+/* What rmap_walk visited, in order (at most T_RMAP_MAX). */
+#define T_RMAP_MAX	16
+struct t_rmap_hit {
+	struct vm_area_struct *vma;
+	unsigned long addr;
+};
+int t_rmap_walk(struct sim *sim, struct page *page, struct t_rmap_hit *hits);
+
+/* The machine's vmstat counters, for before/after. */
+struct t_vmstat {
+	unsigned long v[NR_VMSTAT_ITEMS];
+};
+void t_vmstat_snap(struct t_vmstat *s, struct sim *sim);
+struct t_vmdelta {
+	int item;		/* enum vmstat_item */
+	long delta;
+};
+/*
+ * ASSERT_VMSTAT(sim, before, {PGFAULT, 1}, {NR_ANON_MAPPED, 1}): the listed
+ * counters moved by exactly these amounts since @before, and every other
+ * counter (nr_free_pages included) did not move. ASSERT_VMSTAT_SAME: none
+ * moved.
+ */
+#define ASSERT_VMSTAT(sim, before, ...) \
+	t_assert_vmstat(__FILE__, __LINE__, (sim), (before), \
+			(struct t_vmdelta[]){ __VA_ARGS__ }, \
+			sizeof((struct t_vmdelta[]){ __VA_ARGS__ }) / sizeof(struct t_vmdelta))
+#define ASSERT_VMSTAT_SAME(sim, before) \
+	t_assert_vmstat(__FILE__, __LINE__, (sim), (before), NULL, 0)
+void t_assert_vmstat(const char *file, int line, struct sim *sim,
+		     const struct t_vmstat *before, const struct t_vmdelta *d,
+		     int n);
+
 #endif

@@ -11,22 +11,52 @@
 #include "page.h"
 #include "pgtable.h"
 
-int sim_parse_option(struct sim_options *opt, const char *kv)
+void sim_options_init(struct sim_options *opt)
+{
+	opt->frames = SIM_DEFAULT_FRAMES;
+	opt->failnth = -1;
+}
+
+/* A decimal number no larger than @max. Return: 0 or -EINVAL. */
+static int parse_bounded(const char *p, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
-	const char *p;
+	const char *start = p;
 
-	if (strncmp(kv, "frames=", 7))
-		return -EINVAL;
-	for (p = kv + 7; *p >= '0' && *p <= '9'; p++) {
+	for (; *p >= '0' && *p <= '9'; p++) {
 		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > SIM_MAX_FRAMES)
+		if (v > max)
 			return -EINVAL;
 	}
-	if (*p || p == kv + 7 || v == 0)
+	if (*p || p == start)
 		return -EINVAL;
-	opt->frames = v;
+	*out = v;
 	return 0;
+}
+
+int sim_parse_option(struct sim_options *opt, const char *kv)
+{
+	unsigned long v;
+
+	if (!strncmp(kv, "frames=", 7)) {
+		if (parse_bounded(kv + 7, SIM_MAX_FRAMES, &v) || v < 2)
+			return -EINVAL;
+		opt->frames = v;
+		return 0;
+	}
+	if (!strncmp(kv, "failnth=", 8)) {
+		if (parse_bounded(kv + 8, 1UL << 40, &v))
+			return -EINVAL;
+		opt->failnth = (long)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void sim_arm_failnth(const struct sim_options *opt)
+{
+	if (opt->failnth >= 0)
+		rm_fail_nth(opt->failnth);
 }
 
 struct sim *sim_new(const struct sim_options *opt)

@@ -46,6 +46,7 @@ struct rmapfs {
 /* Command-line options of our own; all others go to libfuse. */
 struct rmapfs_conf {
 	char *frames;			/* -o frames=N, checked by sim_parse_option */
+	char *failnth;			/* -o failnth=N (test hook) */
 	char *script;			/* --script FILE */
 	int show_help;
 	int show_version;
@@ -55,6 +56,7 @@ struct rmapfs_conf {
 
 static const struct fuse_opt rmapfs_opts[] = {
 	RMAPFS_OPT("frames=%s", frames, 0),
+	RMAPFS_OPT("failnth=%s", failnth, 0),
 	RMAPFS_OPT("--script=%s", script, 0),
 	RMAPFS_OPT("--script %s", script, 0),
 	RMAPFS_OPT("-h", show_help, 1),
@@ -342,6 +344,7 @@ static void usage(const char *prog)
 	       "\n"
 	       "rmapfs options:\n"
 	       "    -o frames=N            physical memory in 4 KiB frames (default %lu)\n"
+	       "    -o failnth=N           test hook: the Nth allocation after start-up fails\n"
 	       "    --script FILE          run the commands in FILE before mounting\n"
 	       "    -h, --help             this text\n"
 	       "    -V, --version          print the version\n"
@@ -351,12 +354,13 @@ static void usage(const char *prog)
 	       "\n", prog, SIM_DEFAULT_FRAMES);
 }
 
-/* -o frames=N is the core's option, parsed by the core. */
-static int frames_option(struct sim_options *opt, const char *value)
+/* -o NAME=VALUE options of the core, parsed by the core. */
+static int core_option(struct sim_options *opt, const char *name,
+		       const char *value)
 {
 	char kv[64];
 
-	snprintf(kv, sizeof(kv), "frames=%s", value);
+	snprintf(kv, sizeof(kv), "%s=%s", name, value);
 	return sim_parse_option(opt, kv);
 }
 
@@ -458,10 +462,11 @@ int main(int argc, char *argv[])
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
 	struct fuse_cmdline_opts opts = { 0 };
 	struct rmapfs_conf conf = { 0 };
-	struct sim_options sopt = { .frames = SIM_DEFAULT_FRAMES };
+	struct sim_options sopt;
 	struct rmapfs fs = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	int ret = 2;
 
+	sim_options_init(&sopt);
 	if (fuse_opt_parse(&args, &conf, rmapfs_opts, NULL))
 		goto out_args;
 	if (conf.show_version) {
@@ -477,9 +482,13 @@ int main(int argc, char *argv[])
 		ret = 0;
 		goto out_args;
 	}
-	if (conf.frames && frames_option(&sopt, conf.frames)) {
-		fprintf(stderr, "rmapfs: bad -o frames=%s (want 1 .. %lu)\n",
+	if (conf.frames && core_option(&sopt, "frames", conf.frames)) {
+		fprintf(stderr, "rmapfs: bad -o frames=%s (want 2 .. %lu)\n",
 			conf.frames, SIM_MAX_FRAMES);
+		goto out_args;
+	}
+	if (conf.failnth && core_option(&sopt, "failnth", conf.failnth)) {
+		fprintf(stderr, "rmapfs: bad -o failnth=%s\n", conf.failnth);
 		goto out_args;
 	}
 	/* /proc/mounts then reads "rmapfs MNT fuse.rmapfs"; ours go first so
@@ -506,6 +515,7 @@ int main(int argc, char *argv[])
 	}
 	if (conf.script && run_script(fs.sim, conf.script))
 		goto out_sim;
+	sim_arm_failnth(&sopt);	/* counts from the first served request */
 
 	ret = serve(&args, &opts, &fs);
 out_sim:
@@ -517,6 +527,7 @@ out_opts:
 out_args:
 	fuse_opt_free_args(&args);
 	free(conf.frames);
+	free(conf.failnth);
 	free(conf.script);
 	return ret;
 }

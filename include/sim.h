@@ -18,6 +18,8 @@
 
 struct sim_options {
 	unsigned long frames;		/* -o frames=N */
+	long failnth;			/* -o failnth=N: the Nth allocation after
+					 * start-up fails (test only); -1 off */
 };
 
 /* Tunables under /sysctl, one file each. */
@@ -74,11 +76,16 @@ struct sim {
 #define SIM_MAX_FRAMES		(1UL << 26)	/* 256 GiB simulated */
 
 /*
- * sim_parse_option - one "-o" option of either front end: "frames=N",
- * N a decimal count in 1 .. SIM_MAX_FRAMES. Return: 0, or -EINVAL.
+ * sim_parse_option - one "-o" option of either front end: "frames=N"
+ * (1 .. SIM_MAX_FRAMES) or "failnth=N" (a test hook: the Nth memory
+ * allocation after start-up fails, 0 being the first). Return: 0, or
+ * -EINVAL. Call sim_options_init first.
  */
+void sim_options_init(struct sim_options *opt);
 int sim_parse_option(struct sim_options *opt, const char *kv);
 struct sim *sim_new(const struct sim_options *opt);
+/* Arm opt.failnth once set-up is done (after --script, before serving). */
+void sim_arm_failnth(const struct sim_options *opt);
 void sim_free(struct sim *sim);
 
 struct task_struct *find_task(struct sim *sim, int pid);

@@ -30,7 +30,7 @@ struct runner {
 
 static void usage(const char *prog)
 {
-	printf("usage: %s [-o frames=N] [-k] [SCRIPT ...]\n"
+	printf("usage: %s [-o frames=N] [-o failnth=N] [-k] [SCRIPT ...]\n"
 	       "\n"
 	       "Run rmapfs commands (docs/commands.md) without mounting: each\n"
 	       "SCRIPT in order on one machine, or stdin when there is none\n"
@@ -39,6 +39,7 @@ static void usage(const char *prog)
 	       "of the virtual tree, e.g. `cat 1/maps`.\n"
 	       "\n"
 	       "    -o frames=N     physical memory in 4 KiB frames (default %lu)\n"
+	       "    -o failnth=N    test hook: the Nth allocation after start-up fails\n"
 	       "    -k              keep going after a failing line\n"
 	       "    -h, --help      this text\n"
 	       "    -V, --version   print the version\n"
@@ -247,15 +248,17 @@ int main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sim_options opt = { .frames = SIM_DEFAULT_FRAMES };
+	struct sim_options opt;
 	struct runner r = { .out = STRBUF_INIT };
 	int c, i;
 
+	sim_options_init(&opt);
 	while ((c = getopt_long(argc, argv, "o:khV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (sim_parse_option(&opt, optarg)) {
-				fprintf(stderr, "rmapsim: bad -o %s (want frames=N, N in 1 .. %lu)\n",
+				fprintf(stderr, "rmapsim: bad -o %s (want frames=N, "
+					"N in 2 .. %lu, or failnth=N)\n",
 					optarg, SIM_MAX_FRAMES);
 				return 2;
 			}
@@ -281,6 +284,7 @@ int main(int argc, char *argv[])
 			opt.frames);
 		return 1;
 	}
+	sim_arm_failnth(&opt);	/* counts from the first command */
 	if (optind == argc)
 		run_stream(&r, stdin);
 	for (i = optind; i < argc; i++) {

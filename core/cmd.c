@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mm_internal.h"
+#include "filemap.h"
 #include "memory.h"
 #include "task.h"
 
@@ -438,6 +439,87 @@ static int cmd_trace(struct cmd_ctx *ctx)
 	return 0;
 }
 
+/* A file name as `file` takes it: absolute, or made so. Stored in
+ * ctx->cl->path and put back into the words, so the journal is absolute. */
+static struct inode *arg_inode(struct cmd_ctx *ctx, int i, int *err)
+{
+	char *path = ctx->cl->path;
+	struct inode *inode;
+
+	snprintf(path, sizeof(ctx->cl->path), "%s%s",
+		 ctx->cl->word[i][0] == '/' ? "" : "/", ctx->cl->word[i]);
+	ctx->cl->word[i] = path;
+	inode = inode_lookup(ctx->sim, path);
+	if (!inode)
+		*err = fail(ctx, -ENOENT, "no such file");
+	return inode;
+}
+
+static int cmd_fwrite(struct cmd_ctx *ctx)
+{
+	unsigned long off, value;
+	struct inode *inode;
+	int err;
+
+	inode = arg_inode(ctx, 1, &err);
+	if (!inode)
+		return err;
+	ARG_NUM(ctx, 2, true, off, "offset");
+	ARG_NUM(ctx, 3, false, value, "value");
+	err = filemap_write(ctx->sim, inode, off, value);
+	if (err)
+		return fail(ctx, err, err == -EFBIG ? "offset past the size limit" :
+			    "out of memory");
+	return 0;
+}
+
+static int cmd_fread(struct cmd_ctx *ctx)
+{
+	struct inode *inode;
+	unsigned long off;
+	uint64_t value = 0;
+	int err;
+
+	inode = arg_inode(ctx, 1, &err);
+	if (!inode)
+		return err;
+	ARG_NUM(ctx, 2, true, off, "offset");
+	err = filemap_read(ctx->sim, inode, off, &value);
+	if (err == -ENXIO) {
+		strbuf_puts(ctx->result, "eof\n");	/* read(2) returns 0 bytes */
+		return 0;
+	}
+	strbuf_printf(ctx->result, "%llu\n", (unsigned long long)value);
+	return 0;
+}
+
+static int cmd_truncate(struct cmd_ctx *ctx)
+{
+	struct inode *inode;
+	unsigned long size;
+	int err;
+
+	inode = arg_inode(ctx, 1, &err);
+	if (!inode)
+		return err;
+	ARG_NUM(ctx, 2, true, size, "size");
+	err = shmem_truncate(ctx->sim, inode, size);
+	if (err)
+		return fail(ctx, err, "size past the limit");
+	return 0;
+}
+
+static int cmd_unlink(struct cmd_ctx *ctx)
+{
+	struct inode *inode;
+	int err;
+
+	inode = arg_inode(ctx, 1, &err);
+	if (!inode)
+		return err;
+	return file_unlink(ctx->sim, inode->path);
+}
+
 static int cmd_sysctl(struct cmd_ctx *ctx)
 {
 	const char *name = ctx->cl->word[1];
@@ -494,6 +576,10 @@ static const struct command {
 	{ "write", 3, 3, true, cmd_write, "write PID ADDR VALUE" },
 	{ "touch", 4, 4, true, cmd_touch, "touch PID ADDR LEN read|write" },
 	{ "file", 2, 2, false, cmd_file, "file NAME SIZE" },
+	{ "fwrite", 3, 3, false, cmd_fwrite, "fwrite NAME OFFSET VALUE" },
+	{ "fread", 2, 2, false, cmd_fread, "fread NAME OFFSET" },
+	{ "truncate", 2, 2, false, cmd_truncate, "truncate NAME SIZE" },
+	{ "unlink", 1, 1, false, cmd_unlink, "unlink NAME" },
 	{ "sysctl", 2, 2, false, cmd_sysctl, "sysctl NAME VALUE" },
 	{ "trace", 1, 1, false, cmd_trace, "trace on|off|clear" },
 	{ "check", 0, 0, false, cmd_check, "check" },

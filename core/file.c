@@ -191,6 +191,18 @@ int file_create(struct sim *sim, const char *path, unsigned long size)
 	return 0;
 }
 
+int file_unlink(struct sim *sim, const char *path)
+{
+	struct inode *inode = inode_lookup(sim, path);
+
+	if (!inode)
+		return -ENOENT;
+	HASH_DEL(sim->files, inode);
+	inode->unlinked = true;
+	iput(sim, inode);	/* the namespace's reference */
+	return 0;
+}
+
 void files_release(struct sim *sim)
 {
 	struct inode *inode, *tmp;

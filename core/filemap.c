@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "filemap.h"
+#include "memory.h"
 #include "mm_internal.h"
 #include "page.h"
 
@@ -116,4 +117,134 @@ void truncate_inode_pages_final(struct sim *sim, struct inode *inode)
 	free(inode->i_pages);
 	inode->i_pages = NULL;
 	inode->i_pages_chunks = inode->nrpages = 0;
+}
+
+/* ---- write(2), read(2), truncate(2) on a file (shmem_file_write_iter,
+ * shmem_file_read_iter, shmem_setattr of mm/shmem.c) ---- */
+
+#define MAX_FILE_SIZE	(1UL << 40)	/* rmapfs's own bound, for EFBIG */
+
+/*
+ * filemap_write - store @value in the page holding byte @offset, through
+ * the page cache (the page is created if absent and dirtied); the file
+ * grows to cover the 8 bytes written.
+ * Return: 0, -EFBIG, or -ENOMEM with nothing changed.
+ */
+int filemap_write(struct sim *sim, struct inode *inode, unsigned long offset,
+		  uint64_t value)
+{
+	unsigned long index = offset >> PAGE_SHIFT;
+	struct page *page;
+	int err;
+
+	if (offset > MAX_FILE_SIZE - 8)
+		return -EFBIG;
+	page = find_get_page(sim, inode, index);
+	if (!page) {
+		err = filemap_prepare(inode, index);
+		if (err)
+			return err;
+		page = shmem_alloc_cache_page(sim, inode, index);
+		if (!page)
+			return -ENOMEM;
+		SetPage(page, PG_lru);
+	}
+	page->content = value;
+	SetPage(page, PG_dirty);
+	if (inode->i_size < offset + 8)
+		inode->i_size = offset + 8;
+	trace(sim, "shmem_file_write_iter", "%s offset %lx: pfn %lu = %llu",
+	      inode->path, offset, page_to_pfn(sim, page),
+	      (unsigned long long)value);
+	return 0;
+}
+
+/*
+ * filemap_read - the value of the page holding byte @offset; a hole reads
+ * as 0 without allocating (SGP_READ). Return: 0, or -ENXIO at or past
+ * end of file (read(2) would return 0 bytes).
+ */
+int filemap_read(struct sim *sim, struct inode *inode, unsigned long offset,
+		 uint64_t *value)
+{
+	struct page *page;
+
+	if (offset >= inode->i_size)
+		return -ENXIO;
+	page = find_get_page(sim, inode, offset >> PAGE_SHIFT);
+	*value = page ? page->content : 0;
+	if (page)
+		mark_page_accessed(page);
+	return 0;
+}
+
+struct unmap_ctx {
+	struct sim *sim;
+	unsigned long first;	/* first page index to unmap */
+};
+
+/* unmap_mapping_range's per-VMA part: zap the addresses of the pages at
+ * or past @first, private COW copies included (even_cows). */
+static int unmap_one_vma(struct vm_area_struct *vma, void *arg)
+{
+	struct unmap_ctx *u = arg;
+	unsigned long start = vma->vm_start;
+
+	if (u->first > vma->vm_pgoff)
+		start += (u->first - vma->vm_pgoff) << PAGE_SHIFT;
+	if (start >= vma->vm_end)
+		return 0;
+	update_hiwater_rss(vma->vm_mm);
+	unmap_page_range(vma, start, vma->vm_end);
+	return 0;
+}
+
+static void delete_from_page_cache(struct sim *sim, struct inode *inode,
+				   struct page *page)
+{
+	unsigned long index = page->index;
+
+	inode->i_pages[index / CHUNK][index % CHUNK] = 0;
+	inode->nrpages--;
+	sim->vmstat[NR_FILE_PAGES]--;
+	sim->vmstat[NR_SHMEM]--;
+	page->mapping = 0;
+	put_page(sim, page);	/* the cache's reference */
+}
+
+/*
+ * shmem_truncate - set the size to @size. Shrinking unmaps every page
+ * past the new end from every process through i_mmap (unmap_mapping_range
+ * with even_cows, so private copies go too) and drops them from the cache.
+ * Return: 0 or -EFBIG; cannot fail otherwise.
+ */
+int shmem_truncate(struct sim *sim, struct inode *inode, unsigned long size)
+{
+	unsigned long first = (size + PAGE_SIZE - 1) >> PAGE_SHIFT, c, i;
+	struct unmap_ctx u = { sim, first };
+	unsigned long dropped = 0;
+
+	if (size > MAX_FILE_SIZE)
+		return -EFBIG;
+	if (size < inode->i_size) {
+		vma_interval_tree_foreach(&inode->i_mmap, first, ~0UL,
+					  unmap_one_vma, &u);
+		for (c = first / CHUNK; c < inode->i_pages_chunks; c++) {
+			if (!inode->i_pages[c])
+				continue;
+			for (i = 0; i < CHUNK; i++) {
+				unsigned long index = c * CHUNK + i;
+
+				if (index < first || !inode->i_pages[c][i])
+					continue;
+				delete_from_page_cache(sim, inode,
+					pfn_to_page(sim, inode->i_pages[c][i] - 1));
+				dropped++;
+			}
+		}
+	}
+	trace(sim, "shmem_setattr", "%s: size %lu -> %lu, %lu pages dropped",
+	      inode->path, inode->i_size, size, dropped);
+	inode->i_size = size;
+	return 0;
 }

@@ -91,7 +91,7 @@ static pte_t maybe_mkwrite(pte_t pte, struct vm_area_struct *vma)
 }
 
 /* mark_page_accessed: referenced, then active on the second touch. */
-static void mark_page_accessed(struct page *page)
+void mark_page_accessed(struct page *page)
 {
 	if (!PageTest(page, PG_referenced)) {
 		SetPage(page, PG_referenced);

@@ -66,6 +66,7 @@ int filemap_prepare(struct inode *inode, unsigned long index);
 struct page *shmem_alloc_cache_page(struct sim *sim, struct inode *inode,
 				    unsigned long index);
 void truncate_inode_pages_final(struct sim *sim, struct inode *inode);
+void mark_page_accessed(struct page *page);
 
 /* Frames (core/page.c). */
 int frames_init(struct sim *sim);

@@ -192,16 +192,28 @@ static int show_file_vma(struct vm_area_struct *vma, void *arg)
 	return 0;
 }
 
-/* show_file - /files/PATH: the inode, then i_mmap in tree order. */
+static void show_file_page(struct page *page, void *arg)
+{
+	struct show_file_ctx *ctx = arg;
+
+	strbuf_printf(ctx->m, "page %lu pfn %lu %s mapcount %d\n", page->index,
+		      page_to_pfn(ctx->sim, page),
+		      PageTest(page, PG_dirty) ? "dirty" : "clean",
+		      page_mapcount(page));
+}
+
+/* show_file - /files/PATH: the inode, the VMAs of i_mmap in tree order,
+ * then each cached page in index order. */
 void show_file(struct strbuf *m, struct sim *sim, struct inode *inode)
 {
 	struct show_file_ctx ctx = { m, sim };
 
 	strbuf_printf(m, "path:\t%s\nsize:\t%lu\ndev:\t%02x:%02x\ninode:\t%lu\n"
-		      "mapped:\t%lu\n", inode->path, inode->i_size,
+		      "mapped:\t%lu\ncached:\t%lu\n", inode->path, inode->i_size,
 		      inode->dev_major, inode->dev_minor, inode->i_ino,
-		      inode->i_mmap_count);
+		      inode->i_mmap_count, inode->nrpages);
 	vma_interval_tree_foreach(&inode->i_mmap, 0, ~0UL, show_file_vma, &ctx);
+	filemap_for_each(sim, inode, show_file_page, &ctx);
 }
 
 /* ---- smaps and smaps_rollup (kernel-spec §2) ---- */

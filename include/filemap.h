@@ -4,6 +4,7 @@
 #ifndef RMAPFS_FILEMAP_H
 #define RMAPFS_FILEMAP_H
 
+#include <stdint.h>
 #include "mm_types.h"
 
 /*
@@ -34,6 +35,14 @@ struct page *find_get_page(struct sim *sim, struct inode *inode,
 void filemap_for_each(struct sim *sim, struct inode *inode,
 		      void (*fn)(struct page *page, void *arg), void *arg);
 unsigned long inode_nrpages(struct inode *inode);
+/* write(2) / read(2) / truncate(2) through the page cache. */
+int filemap_write(struct sim *sim, struct inode *inode, unsigned long offset,
+		  uint64_t value);
+int filemap_read(struct sim *sim, struct inode *inode, unsigned long offset,
+		 uint64_t *value);
+int shmem_truncate(struct sim *sim, struct inode *inode, unsigned long size);
+/* unlink(2): the path goes; the inode lives while mapped ("(deleted)"). */
+int file_unlink(struct sim *sim, const char *path);
 
 /* Drop the namespace's references (sim_free). */
 void files_release(struct sim *sim);

@@ -300,6 +300,8 @@ static const struct { const char *name; int advice; } advices[] = {
 	{ "dontfork", MADV_DONTFORK }, { "dofork", MADV_DOFORK },
 	{ "wipeonfork", MADV_WIPEONFORK }, { "keeponfork", MADV_KEEPONFORK },
 	{ "mergeable", MADV_MERGEABLE }, { "unmergeable", MADV_UNMERGEABLE },
+	{ "dontneed", MADV_DONTNEED }, { "cold", MADV_COLD },
+	{ "willneed", MADV_WILLNEED },
 };
 
 static int cmd_madvise(struct cmd_ctx *ctx)

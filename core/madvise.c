@@ -1,19 +1,27 @@
-/* core/madvise.c - madvise(2) for the advices that only change VMA flags,
- * as madvise_behavior/do_madvise of mm/madvise.c in v5.15 plus the flag
- * part of ksm_madvise (mm/ksm.c): dontfork, dofork, wipeonfork,
- * keeponfork, mergeable, unmergeable. Same merge-then-split pattern as
- * mprotect. Page-level advices come with the page issues.
+/* core/madvise.c - madvise(2), as mm/madvise.c of v5.15: the advices that
+ * only change VMA flags (dontfork, dofork, wipeonfork, keeponfork, and the
+ * flag part of ksm_madvise: mergeable, unmergeable), with the same
+ * merge-then-split pattern as mprotect; and the page-level dontneed (zap
+ * the range), cold (age and deactivate private pages) and willneed
+ * (swap-in readahead for anonymous and shmem memory: nothing to do while
+ * no page is swapped). pageout comes with reclaim.
  *
  * v5.15 applies an advice to the mapped parts of a range with holes and
  * then fails with ENOMEM; rmapfs checks first and changes nothing.
  */
 #include <errno.h>
 
+#include "memory.h"
 #include "mm_internal.h"
+#include "page.h"
+#include "pgtable.h"
 
 static bool madvise_behavior_valid(int advice)
 {
 	switch (advice) {
+	case MADV_WILLNEED:
+	case MADV_DONTNEED:
+	case MADV_COLD:
 	case MADV_DONTFORK:
 	case MADV_DOFORK:
 	case MADV_WIPEONFORK:
@@ -119,8 +127,96 @@ static int madvise_check(struct mm_struct *mm, unsigned long start,
 	}
 }
 
+static bool madvise_page_advice(int advice)
+{
+	return advice == MADV_WILLNEED || advice == MADV_DONTNEED ||
+	       advice == MADV_COLD;
+}
+
+/* can_madv_lru_vma: dontneed and cold leave locked, hugetlb and raw-PFN
+ * VMAs alone (EINVAL). */
+static bool can_madv_lru_vma(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_LOCKED | VM_HUGETLB | VM_PFNMAP));
+}
+
+/* The page-level advices' error, in do_madvise's order: a refused VMA,
+ * then a hole (ENOMEM). */
+static int madvise_page_check(struct mm_struct *mm, unsigned long start,
+			      unsigned long end, int advice)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+	int unmapped_error = 0;
+
+	for (;;) {
+		if (!vma)
+			return -ENOMEM;
+		if (start < vma->vm_start) {
+			unmapped_error = -ENOMEM;
+			start = vma->vm_start;
+			if (start >= end)
+				return unmapped_error;
+		}
+		if (advice != MADV_WILLNEED && !can_madv_lru_vma(vma))
+			return -EINVAL;
+		start = vma->vm_end;
+		if (start >= end)
+			return unmapped_error;
+		vma = vma->vm_next;
+	}
+}
+
+/* madvise_cold_or_pageout_pte_range, cold half: only pages this PTE
+ * alone maps, on the LRU; age the PTE, forget the references, and move
+ * the page to the inactive list. */
+static int cold_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		    void *arg)
+{
+	struct page *page;
+
+	(void)addr;
+	(void)arg;
+	if (!pte_present(*ptep) || pte_special(*ptep))
+		return 0;
+	page = pfn_to_page(mm->sim, pte_pfn(*ptep));
+	if (!PageTest(page, PG_lru) || page_mapcount(page) != 1)
+		return 0;
+	*ptep &= ~_PAGE_ACCESSED;
+	ClearPage(page, PG_referenced);
+	ClearPage(page, PG_young);
+	ClearPage(page, PG_active);	/* deactivate_page */
+	return 0;
+}
+
+static int madvise_pages(struct mm_struct *mm, unsigned long start,
+			 unsigned long end, int advice)
+{
+	struct vm_area_struct *vma;
+	int err = madvise_page_check(mm, start, end, advice);
+
+	if (err)
+		return err;
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma->vm_next) {
+		unsigned long s = vma->vm_start > start ? vma->vm_start : start;
+		unsigned long e = vma->vm_end < end ? vma->vm_end : end;
+
+		if (advice == MADV_DONTNEED) {
+			/* zap_page_range: pages go, VMAs and tables stay */
+			update_hiwater_rss(mm);
+			unmap_page_range(vma, s, e);
+			trace(mm->sim, "madvise_dontneed", "pid %d %lx-%lx zapped",
+			      mm->owner_pid, s, e);
+		} else if (advice == MADV_COLD) {
+			walk_pte_range(mm, s, e, cold_one, NULL);
+		}
+		/* MADV_WILLNEED: force_swapin_readahead finds no swap entry */
+	}
+	return 0;
+}
+
 /*
- * do_madvise - madvise(2) for the flag advices.
+ * do_madvise - madvise(2).
  * Return: 0, or -EINVAL/-ENOMEM (or -EAGAIN when the reserve cannot be
  * filled: madvise reports a kernel allocation failure as EAGAIN), with
  * @mm unchanged.
@@ -144,6 +240,8 @@ int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
 		return -EINVAL;
 	if (end == start)
 		return 0;
+	if (madvise_page_advice(advice))
+		return madvise_pages(mm, start, end, advice);
 
 	err = madvise_check(mm, start, end, advice);
 	if (err)

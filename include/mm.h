@@ -23,7 +23,11 @@
 #define PROT_WRITE	0x2
 #define PROT_EXEC	0x4
 
-/* madvise advices handled by the VMA-flag path (uapi values). */
+/* madvise advices (uapi values): page-level ones first, then those that
+ * only change VMA flags. */
+#define MADV_WILLNEED		3
+#define MADV_DONTNEED		4
+#define MADV_COLD		20
 #define MADV_DONTFORK		10
 #define MADV_DOFORK		11
 #define MADV_MERGEABLE		12

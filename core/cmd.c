@@ -735,7 +735,8 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	}
 	/* Room for the journal line and the result first: no failure after
 	 * the command took effect. */
-	if (strbuf_reserve(&sim->journal, shown.len + 1) ||
+	/* The journal line may grow by a '/' per file name made absolute. */
+	if (strbuf_reserve(&sim->journal, shown.len + 1 + MAX_WORDS) ||
 	    (result && strbuf_reserve(result, 32))) {
 		err = -ENOMEM;
 		report(sim, shown.buf, err, "out of memory");

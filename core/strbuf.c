@@ -40,10 +40,8 @@ int strbuf_reserve(struct strbuf *sb, size_t extra)
 	while (ncap < need)
 		ncap *= 2;
 	nbuf = rm_realloc(sb->buf, ncap);
-	if (!nbuf) {
-		sb->failed = true;
-		return -ENOMEM;
-	}
+	if (!nbuf)
+		return -ENOMEM;	/* a probe: only failed appends set @failed */
 	sb->buf = nbuf;
 	sb->cap = ncap;
 	return 0;
@@ -51,8 +49,12 @@ int strbuf_reserve(struct strbuf *sb, size_t extra)
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
-	if (sb->failed || strbuf_reserve(sb, len))
+	if (sb->failed)
 		return;
+	if (strbuf_reserve(sb, len)) {
+		sb->failed = true;
+		return;
+	}
 	memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
 	sb->buf[sb->len] = '\0';
@@ -87,8 +89,10 @@ void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 		sb->len += (size_t)n;
 		return;
 	}
-	if (strbuf_reserve(sb, (size_t)n))
+	if (strbuf_reserve(sb, (size_t)n)) {
+		sb->failed = true;
 		return;
+	}
 	vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
 	sb->len += (size_t)n;
 }

@@ -23,7 +23,8 @@ struct strbuf {
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
-/* Make room for @extra more bytes. Return: 0, or -ENOMEM with @sb unchanged. */
+/* Make room for @extra more bytes. Return: 0, or -ENOMEM with @sb unchanged
+ * (@failed too: a failed reservation is a probe, not a lost append). */
 int strbuf_reserve(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_puts(struct strbuf *sb, const char *s);

@@ -175,7 +175,7 @@ START_TEST(test_cmd_unknown_command_and_arity_einval)
 	CMD_FAILS(-EINVAL, "munmap 1 0x40000000 4096 4096");
 	CMD_FAILS(-EINVAL, "mprotect 1 0x40000000 4096");
 	CMD_FAILS(-EINVAL, "madvise 1 0x40000000 4096");
-	CMD_FAILS(-EINVAL, "madvise 1 0x40000000 4096 dontneed");
+	CMD_FAILS(-EINVAL, "madvise 1 0x40000000 4096 sequential");
 	CMD_FAILS(-EINVAL, "fork");
 	CMD_FAILS(-EINVAL, "exit");
 	CMD_FAILS(-EINVAL, "spawn a b");

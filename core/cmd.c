@@ -358,10 +358,10 @@ static int cmd_file(struct cmd_ctx *ctx)
 	}
 }
 
+/* The fault path leaves the signal (or "out of memory") and the address. */
 static const char *access_cause(struct cmd_ctx *ctx, int err)
 {
-	if (err == -ENOMEM)
-		return "out of memory";
+	(void)err;
 	return ctx->sim->fault_cause;
 }
 
@@ -376,6 +376,7 @@ static int cmd_read(struct cmd_ctx *ctx)
 	if (!task)
 		return err;
 	ARG_NUM(ctx, 2, false, addr, "address");
+	ctx->sim->fault_cause[0] = '\0';
 	err = access_read(task->mm, addr, &value);
 	if (err)
 		return fail(ctx, err, access_cause(ctx, err));
@@ -634,9 +635,13 @@ static int split_line(struct cmdline *cl, const char *line, size_t len)
 	return 0;
 }
 
-/* The line in /ctl form: words joined by one space, pid inserted. */
+/*
+ * The line in /ctl form: words joined by one space, pid inserted. For
+ * /dmesg (@escape) bytes that are not printable show as \xNN; the journal
+ * keeps them raw so that replaying it gives the same names.
+ */
 static void canonical_line(struct strbuf *out, struct cmdline *cl,
-			   int ctx_pid, bool per_process)
+			   int ctx_pid, bool per_process, bool escape)
 {
 	int i;
 
@@ -646,7 +651,7 @@ static void canonical_line(struct strbuf *out, struct cmdline *cl,
 		if (i)
 			strbuf_putc(out, ' ');
 		for (c = (const unsigned char *)cl->word[i]; *c; c++) {
-			if (isprint(*c))
+			if (!escape || isprint(*c))
 				strbuf_putc(out, (char)*c);
 			else
 				strbuf_printf(out, "\\x%02x", *c == 1 ? 0 : *c);
@@ -678,7 +683,7 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	if (len > SIM_LINE_MAX) {
 		sim->cmd_seq++;
 		split_line(cl, line, 64);
-		canonical_line(&shown, cl, 0, false);
+		canonical_line(&shown, cl, 0, false, true);
 		strbuf_puts(&shown, "...");
 		err = -EINVAL;
 		report(sim, shown.buf, err, "line too long");
@@ -689,7 +694,7 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 		goto out;	/* blank or comment */
 	sim->cmd_seq++;
 	if (err) {
-		canonical_line(&shown, cl, 0, false);
+		canonical_line(&shown, cl, 0, false, true);
 		report(sim, shown.buf, -EINVAL, "too many words");
 		err = -EINVAL;
 		goto out;
@@ -697,7 +702,7 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(cl->word[0], commands[i].name))
 			cmd = &commands[i];
-	canonical_line(&shown, cl, ctx_pid, cmd && cmd->per_process);
+	canonical_line(&shown, cl, ctx_pid, cmd && cmd->per_process, true);
 	if (shown.failed) {
 		err = -ENOMEM;
 		report(sim, cl->word[0], err, "out of memory");
@@ -756,9 +761,9 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 		goto out;
 	}
 	if (ctx.journal) {
-		/* `file` may have made its path absolute: rebuild */
+		/* raw bytes, and `file` may have made its path absolute */
 		strbuf_reset(&shown);
-		canonical_line(&shown, cl, 0, false);
+		canonical_line(&shown, cl, 0, false, false);
 		strbuf_add(&sim->journal, shown.buf, shown.len);
 		strbuf_putc(&sim->journal, '\n');
 	}

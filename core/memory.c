@@ -607,14 +607,18 @@ int access_touch(struct mm_struct *mm, unsigned long addr, unsigned long len,
 {
 	struct sim *sim = mm->sim;
 	unsigned long start = addr & PAGE_MASK, end, a, frames = 0, tables = 1;
+	unsigned long preps = 1;	/* VMAs that may need anon_vma_prepare */
+	struct vm_area_struct *last = NULL;
 	struct access_plan p;
 	int err;
 
 	if (!len)
 		return 0;
 	end = PAGE_ALIGN(addr + len);
-	if (end <= start)
+	if (end <= start) {
+		snprintf(sim->fault_cause, sizeof(sim->fault_cause), "range wraps");
 		return -EINVAL;
+	}
 	for (a = start; a < end; a += PAGE_SIZE) {
 		/* pages above a planned stack growth plan their own growth,
 		 * which the commit loop finds already done */
@@ -622,21 +626,30 @@ int access_touch(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		if (p.err)
 			return access_fail(mm, &p, a);
 		frames += (unsigned long)p.frames;
+		if (p.vma != last) {
+			preps++;
+			last = p.vma;
+		}
 		if (p.cache_slot) {
 			err = filemap_prepare(p.vma->vm_file->f_inode, p.index);
-			if (err)
+			if (err) {
+				snprintf(sim->fault_cause, sizeof(sim->fault_cause),
+					 "out of memory at 0x%lx", a);
 				return err;
+			}
 		}
 		if (a == start || !(a & ((1UL << 21) - 1)))
 			tables += (unsigned long)pte_alloc_need(mm, a);
 	}
-	if (nr_free_frames(sim) < frames)
-		return -ENOMEM;
-	err = sim_reserve(sim, 0, 1, 1);
+	err = nr_free_frames(sim) < frames ? -ENOMEM :
+	      sim_reserve(sim, 0, preps, preps);
 	if (!err)
 		err = sim_reserve_tables(sim, tables);
-	if (err)
+	if (err) {
+		snprintf(sim->fault_cause, sizeof(sim->fault_cause),
+			 "out of memory for %lu pages at 0x%lx", frames, start);
 		return err;
+	}
 	for (a = start; a < end; a += PAGE_SIZE) {
 		plan_access(mm, a, write, &p);
 		do_access(mm, a, write, &p);

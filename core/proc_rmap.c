@@ -246,7 +246,8 @@ void show_rmap_graph(struct strbuf *m, struct sim *sim,
 		free(avs.v);
 		return;
 	}
-	qsort(avs.v, avs.n, sizeof(*avs.v), av_cmp);
+	if (avs.n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(avs.v, avs.n, sizeof(*avs.v), av_cmp);
 	for (i = 0; i < avs.n; i++) {
 		av = avs.v[i];
 		strbuf_printf(m, "\tav%lu [shape=ellipse, style=filled, fillcolor=%s, "

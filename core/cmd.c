@@ -13,6 +13,8 @@
 #include "mm_internal.h"
 #include "filemap.h"
 #include "memory.h"
+#include "page.h"
+#include "vmscan.h"
 #include "task.h"
 
 #define MAX_WORDS 16
@@ -122,6 +124,8 @@ static int parse_mmap_flags(const char *s, unsigned long *flags)
 			f |= MAP_NORESERVE;
 		} else if (!strcmp(tok, "populate")) {
 			f |= MAP_POPULATE;
+		} else if (!strcmp(tok, "locked")) {
+			f |= MAP_LOCKED;
 		} else {
 			return -EINVAL;
 		}
@@ -354,6 +358,7 @@ static int cmd_file(struct cmd_ctx *ctx)
 	case -ENOTDIR: return fail(ctx, err, "a path prefix is a file");
 	case -EISDIR: return fail(ctx, err, "path is a directory");
 	case -EINVAL: return fail(ctx, err, "malformed path");
+	case -ENAMETOOLONG: return fail(ctx, err, "name or path too long");
 	default: return fail(ctx, err, "out of memory");
 	}
 }
@@ -425,6 +430,174 @@ static int cmd_touch(struct cmd_ctx *ctx)
 	if (err)
 		return fail(ctx, err, access_cause(ctx, err));
 	return 0;
+}
+
+/* A frame number naming a page in use (not free, not the zero page). */
+static struct page *arg_page(struct cmd_ctx *ctx, int i, int *err)
+{
+	unsigned long pfn;
+	struct page *page;
+
+	if (parse_num(ctx->cl->word[i], false, &pfn) ||
+	    pfn >= ctx->sim->opt.frames) {
+		*err = fail(ctx, -EINVAL, "no such frame");
+		return NULL;
+	}
+	page = pfn_to_page(ctx->sim, pfn);
+	if (!pfn || page->_refcount <= 0) {
+		*err = fail(ctx, -EINVAL, pfn ? "frame is free" : "the zero page");
+		return NULL;
+	}
+	return page;
+}
+
+static int cmd_unmap(struct cmd_ctx *ctx)
+{
+	struct page *page;
+	int err, n;
+
+	page = arg_page(ctx, 1, &err);
+	if (!page)
+		return err;
+	if (!page_mapped(page)) {
+		strbuf_puts(ctx->result, "0\n");
+		return 0;
+	}
+	/* an anonymous page needs its swap slot first (add_to_swap) */
+	if (PageAnon(page) && !PageKsm(page) && !PageTest(page, PG_swapcache) &&
+	    add_to_swap(ctx->sim, page))
+		return fail(ctx, -ENOMEM, "swap is full");
+	n = try_to_unmap(ctx->sim, page);
+	strbuf_printf(ctx->result, "%d\n", n);
+	return 0;
+}
+
+static void vm_flags_names(struct strbuf *m, unsigned long flags);
+
+static int cmd_referenced(struct cmd_ctx *ctx)
+{
+	unsigned long vm_flags;
+	struct page *page;
+	int err, n;
+
+	page = arg_page(ctx, 1, &err);
+	if (!page)
+		return err;
+	n = page_referenced(ctx->sim, page, &vm_flags);
+	strbuf_printf(ctx->result, "%d", n);
+	vm_flags_names(ctx->result, vm_flags);
+	strbuf_putc(ctx->result, '\n');
+	return 0;
+}
+
+static int cmd_mkclean(struct cmd_ctx *ctx)
+{
+	struct page *page;
+	int err, n;
+
+	page = arg_page(ctx, 1, &err);
+	if (!page)
+		return err;
+	n = page_mkclean(ctx->sim, page);
+	/* clear_page_dirty_for_io keeps the dirtiness the PTEs had */
+	if (n)
+		SetPage(page, PG_dirty);
+	strbuf_printf(ctx->result, "%d\n", n);
+	return 0;
+}
+
+static int cmd_idle(struct cmd_ctx *ctx)
+{
+	struct page *page;
+	int err, n;
+
+	page = arg_page(ctx, 1, &err);
+	if (!page)
+		return err;
+	/* page_idle_bitmap_write: clear the references, then mark idle */
+	n = page_idle_clear_pte_refs(ctx->sim, page);
+	SetPage(page, PG_idle);
+	strbuf_printf(ctx->result, "%d\n", n);
+	return 0;
+}
+
+static int cmd_migrate(struct cmd_ctx *ctx)
+{
+	unsigned long pfn, new_pfn = 0;
+	int mode = 0, err;
+
+	if (parse_num(ctx->cl->word[1], false, &pfn))
+		return fail(ctx, -EINVAL, "malformed pfn");
+	if (ctx->cl->nr > 2) {
+		if (!strcmp(ctx->cl->word[2], "hold"))
+			mode = 1;
+		else if (!strcmp(ctx->cl->word[2], "finish"))
+			mode = 2;
+		else
+			return fail(ctx, -EINVAL, "want hold or finish");
+	}
+	err = migrate_page(ctx->sim, pfn, mode, &new_pfn);
+	switch (err) {
+	case 0:
+		strbuf_printf(ctx->result, "%lu\n", new_pfn);
+		return 0;
+	case -EBUSY:
+		return fail(ctx, err, "page already held mid-migration");
+	case -ENOMEM:
+		return fail(ctx, err, "no free frame");
+	default:
+		return fail(ctx, err, mode == 2 ? "no migration held for this page" :
+			    "not a movable page (free, zero, KSM, unevictable or off the LRU)");
+	}
+}
+
+static int cmd_reclaim(struct cmd_ctx *ctx)
+{
+	struct reclaim_stat st = { 0 };
+	unsigned long nr;
+
+	ARG_NUM(ctx, 1, false, nr, "count");
+	try_to_free_pages(ctx->sim, nr, &st);
+	strbuf_printf(ctx->result, "%lu\n", st.reclaimed);
+	trace(ctx->sim, "try_to_free_pages", "scanned %lu reclaimed %lu swapped %lu "
+	      "unmapped %lu activated %lu deactivated %lu kept %lu", st.scanned,
+	      st.reclaimed, st.swapped, st.unmapped, st.activated,
+	      st.deactivated, st.kept);
+	return 0;
+}
+
+static int cmd_mlock_common(struct cmd_ctx *ctx, bool lock)
+{
+	struct task_struct *task;
+	unsigned long addr, len;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	ARG_NUM(ctx, 3, true, len, "length");
+	err = do_mlock(task->mm, addr, len, lock);
+	switch (err) {
+	case 0:
+		return 0;
+	case -ENOMEM:
+		return fail(ctx, err, "range not fully mapped, or RLIMIT_MEMLOCK");
+	case -EAGAIN:
+		return fail(ctx, err, "out of memory faulting the range in");
+	default:
+		return fail(ctx, err, "invalid range");
+	}
+}
+
+static int cmd_mlock(struct cmd_ctx *ctx)
+{
+	return cmd_mlock_common(ctx, true);
+}
+
+static int cmd_munlock(struct cmd_ctx *ctx)
+{
+	return cmd_mlock_common(ctx, false);
 }
 
 static int cmd_trace(struct cmd_ctx *ctx)
@@ -584,6 +757,14 @@ static const struct command {
 	{ "truncate", 2, 2, false, cmd_truncate, "truncate NAME SIZE" },
 	{ "unlink", 1, 1, false, cmd_unlink, "unlink NAME" },
 	{ "sysctl", 2, 2, false, cmd_sysctl, "sysctl NAME VALUE" },
+	{ "mlock", 3, 3, true, cmd_mlock, "mlock PID ADDR LEN" },
+	{ "munlock", 3, 3, true, cmd_munlock, "munlock PID ADDR LEN" },
+	{ "unmap", 1, 1, false, cmd_unmap, "unmap PFN" },
+	{ "referenced", 1, 1, false, cmd_referenced, "referenced PFN" },
+	{ "mkclean", 1, 1, false, cmd_mkclean, "mkclean PFN" },
+	{ "idle", 1, 1, false, cmd_idle, "idle PFN" },
+	{ "migrate", 1, 2, false, cmd_migrate, "migrate PFN [hold|finish]" },
+	{ "reclaim", 1, 1, false, cmd_reclaim, "reclaim N" },
 	{ "trace", 1, 1, false, cmd_trace, "trace on|off|clear" },
 	{ "check", 0, 0, false, cmd_check, "check" },
 };
@@ -791,4 +972,20 @@ int sim_exec_buf(struct sim *sim, const char *buf, size_t len, int ctx_pid,
 		*done = pos;
 	}
 	return 0;
+}
+
+/* The VmFlags mnemonics of @flags, each after a space (kernel-spec §2.5). */
+static void vm_flags_names(struct strbuf *m, unsigned long flags)
+{
+	static const char mnem[32][3] = {
+		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "um",
+		"pf", "??", "uw", "lo", "io", "sr", "rr", "dc", "de", "??",
+		"ac", "nr", "ht", "sf", "ar", "wf", "dd", "sd", "mm", "hg",
+		"nh", "mg",
+	};
+	int bit;
+
+	for (bit = 0; bit < 32; bit++)
+		if (flags & (1UL << bit))
+			strbuf_printf(m, " %s", mnem[bit]);
 }

@@ -130,22 +130,31 @@ static bool has_children(struct sim *sim, const char *dir)
 	return false;
 }
 
-/* A path is well formed: absolute, no empty, "." or ".." component. */
-static bool path_valid(const char *path)
+/*
+ * path_check - absolute, no empty, "." or ".." component; as the VFS
+ * limits them, a component of more than NAME_MAX (255) bytes or a path of
+ * PATH_MAX (4096) or more is too long.
+ * Return: 0, -EINVAL or -ENAMETOOLONG.
+ */
+static int path_check(const char *path)
 {
 	const char *p = path, *c;
 
+	if (strlen(path) >= 4096)
+		return -ENAMETOOLONG;
 	if (*p != '/' || !p[1])
-		return false;
+		return -EINVAL;
 	while (*p == '/') {
 		c = ++p;
 		while (*p && *p != '/')
 			p++;
+		if (p - c > 255)
+			return -ENAMETOOLONG;
 		if (p == c || (p - c == 1 && c[0] == '.') ||
 		    (p - c == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
+			return -EINVAL;
 	}
-	return *p == '\0';
+	return *p == '\0' ? 0 : -EINVAL;
 }
 
 int file_create(struct sim *sim, const char *path, unsigned long size)
@@ -155,8 +164,9 @@ int file_create(struct sim *sim, const char *path, unsigned long size)
 	size_t i;
 	int err;
 
-	if (!path_valid(path) || strlen(path) > 1024)
-		return -EINVAL;
+	err = path_check(path);
+	if (err)
+		return err;
 	if (inode_lookup(sim, path))
 		return -EEXIST;
 	if (has_children(sim, path))

@@ -2,7 +2,9 @@
  * (mm/filemap.c and mm/shmem.c, kernel-spec §11): index -> page, in a
  * two-level array (chunks of 512 entries made on first use). Files are
  * tmpfs-like: their pages are swap-backed (RssShmem, nr_shmem), created
- * zero-filled on first fault or write, and keep their contents.
+ * zero-filled on first fault or write, and keep their contents; reclaim
+ * moves them to swap (shmem_writepage), leaving a swap entry in their
+ * cache slot that the next fault, read or write swaps back in.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,8 +14,26 @@
 #include "memory.h"
 #include "mm_internal.h"
 #include "page.h"
+#include "swap.h"
+#include "vmscan.h"
 
 #define CHUNK 512UL
+#define SLOT_SWAP 0x80000000U	/* slot holds a swap offset, not pfn + 1 */
+
+static uint32_t *slot_of(struct inode *inode, unsigned long index)
+{
+	if (index / CHUNK >= inode->i_pages_chunks || !inode->i_pages[index / CHUNK])
+		return NULL;
+	return &inode->i_pages[index / CHUNK][index % CHUNK];
+}
+
+/* The swap offset in @index's slot, or 0. */
+unsigned long shmem_swap_entry(struct inode *inode, unsigned long index)
+{
+	uint32_t *slot = slot_of(inode, index);
+
+	return slot && (*slot & SLOT_SWAP) ? *slot & ~SLOT_SWAP : 0;
+}
 
 unsigned long inode_nrpages(struct inode *inode)
 {
@@ -28,7 +48,7 @@ struct page *find_get_page(struct sim *sim, struct inode *inode,
 	if (index / CHUNK >= inode->i_pages_chunks)
 		return NULL;
 	chunk = inode->i_pages[index / CHUNK];
-	if (!chunk || !chunk[index % CHUNK])
+	if (!chunk || !chunk[index % CHUNK] || (chunk[index % CHUNK] & SLOT_SWAP))
 		return NULL;
 	return pfn_to_page(sim, chunk[index % CHUNK] - 1);
 }
@@ -83,6 +103,86 @@ struct page *shmem_alloc_cache_page(struct sim *sim, struct inode *inode,
 	return page;
 }
 
+/* Put @page (swap-backed, uptodate) in @inode's cache at @index; the
+ * cache takes its own reference. The slot was made by filemap_prepare. */
+static void add_to_page_cache(struct sim *sim, struct inode *inode,
+			      struct page *page, unsigned long index)
+{
+	get_page(page);
+	page->mapping = (uintptr_t)inode;
+	page->index = index;
+	inode->i_pages[index / CHUNK][index % CHUNK] =
+		(uint32_t)(page_to_pfn(sim, page) + 1);
+	inode->nrpages++;
+	sim->vmstat[NR_FILE_PAGES]++;
+	sim->vmstat[NR_SHMEM]++;
+}
+
+/*
+ * shmem_swapin_or_alloc - shmem_getpage for a slot with no page: swap the
+ * page back in if the slot holds a swap entry (from the swap cache, or
+ * read: a major fault), else a fresh zero-filled page. The page leaves
+ * the swap cache and is dirty, as shmem_swapin_page leaves it.
+ * The caller made the slot and checked that a frame is free.
+ */
+struct page *shmem_swapin_or_alloc(struct sim *sim, struct inode *inode,
+				   unsigned long index)
+{
+	unsigned long off = shmem_swap_entry(inode, index);
+	struct page *page;
+
+	if (!off) {
+		page = shmem_alloc_cache_page(sim, inode, index);
+		lru_cache_add(sim, page, NULL);
+		trace(sim, "shmem_getpage", "%s index %lu: new pfn %lu",
+		      inode->path, index, page_to_pfn(sim, page));
+		return page;
+	}
+	page = lookup_swap_cache(sim, off);
+	if (page) {
+		get_page(page);
+	} else {
+		page = swapin_page(sim, off);
+		lru_cache_add(sim, page, NULL);
+	}
+	inode->swapped--;
+	add_to_page_cache(sim, inode, page, index);
+	delete_from_swap_cache(sim, page);
+	SetPage(page, PG_dirty);
+	swap_free(sim, off);	/* the slot's shmem reference */
+	put_page(sim, page);	/* ours: the cache holds it now */
+	trace(sim, "shmem_swapin_page", "%s index %lu: slot %lu -> pfn %lu",
+	      inode->path, index, off, page_to_pfn(sim, page));
+	return page;
+}
+
+/*
+ * shmem_writepage - an unmapped tmpfs page goes to swap: it gets a slot
+ * and enters the swap cache, its cache slot becomes the swap entry (one
+ * swap reference), and it leaves the page cache. Reclaim then writes it
+ * and frees the frame. Return: 0, or -ENOMEM when swap is full.
+ */
+int shmem_writepage(struct sim *sim, struct page *page)
+{
+	struct inode *inode = (struct inode *)page->mapping;
+	unsigned long index = page->index, off;
+
+	if (add_to_swap(sim, page))
+		return -ENOMEM;
+	off = page->private;
+	swap_duplicate(sim, off);	/* swap_shmem_alloc: the slot's ref */
+	inode->i_pages[index / CHUNK][index % CHUNK] = SLOT_SWAP | (uint32_t)off;
+	inode->nrpages--;
+	inode->swapped++;
+	sim->vmstat[NR_FILE_PAGES]--;
+	sim->vmstat[NR_SHMEM]--;
+	page->mapping = 0;
+	put_page(sim, page);		/* the page cache's reference */
+	trace(sim, "shmem_writepage", "%s index %lu: pfn %lu -> slot %lu",
+	      inode->path, index, page_to_pfn(sim, page), off);
+	return 0;
+}
+
 void filemap_for_each(struct sim *sim, struct inode *inode,
 		      void (*fn)(struct page *page, void *arg), void *arg)
 {
@@ -92,7 +192,7 @@ void filemap_for_each(struct sim *sim, struct inode *inode,
 		if (!inode->i_pages[c])
 			continue;
 		for (i = 0; i < CHUNK; i++)
-			if (inode->i_pages[c][i])
+			if (inode->i_pages[c][i] && !(inode->i_pages[c][i] & SLOT_SWAP))
 				fn(pfn_to_page(sim, inode->i_pages[c][i] - 1), arg);
 	}
 }
@@ -106,9 +206,15 @@ void truncate_inode_pages_final(struct sim *sim, struct inode *inode)
 		if (!inode->i_pages[c])
 			continue;
 		for (i = 0; i < CHUNK; i++) {
-			if (!inode->i_pages[c][i])
+			uint32_t v = inode->i_pages[c][i];
+
+			if (!v)
 				continue;
-			put_page(sim, pfn_to_page(sim, inode->i_pages[c][i] - 1));
+			if (v & SLOT_SWAP) {
+				free_swap_and_cache(sim, v & ~SLOT_SWAP);
+				continue;
+			}
+			put_page(sim, pfn_to_page(sim, v - 1));
 			sim->vmstat[NR_FILE_PAGES]--;
 			sim->vmstat[NR_SHMEM]--;
 		}
@@ -116,7 +222,7 @@ void truncate_inode_pages_final(struct sim *sim, struct inode *inode)
 	}
 	free(inode->i_pages);
 	inode->i_pages = NULL;
-	inode->i_pages_chunks = inode->nrpages = 0;
+	inode->i_pages_chunks = inode->nrpages = inode->swapped = 0;
 }
 
 /* ---- write(2), read(2), truncate(2) on a file (shmem_file_write_iter,
@@ -144,10 +250,9 @@ int filemap_write(struct sim *sim, struct inode *inode, unsigned long offset,
 		err = filemap_prepare(inode, index);
 		if (err)
 			return err;
-		page = shmem_alloc_cache_page(sim, inode, index);
-		if (!page)
+		if (!nr_free_frames(sim))
 			return -ENOMEM;
-		SetPage(page, PG_lru);
+		page = shmem_swapin_or_alloc(sim, inode, index);
 	}
 	page->content = value;
 	SetPage(page, PG_dirty);
@@ -171,10 +276,17 @@ int filemap_read(struct sim *sim, struct inode *inode, unsigned long offset,
 
 	if (offset >= inode->i_size)
 		return -ENXIO;
+	if (shmem_swap_entry(inode, offset >> PAGE_SHIFT)) {
+		/* SGP_READ still swaps a swapped page back in */
+		if (!nr_free_frames(sim) &&
+		    !lookup_swap_cache(sim, shmem_swap_entry(inode, offset >> PAGE_SHIFT)))
+			return -ENOMEM;
+		shmem_swapin_or_alloc(sim, inode, offset >> PAGE_SHIFT);
+	}
 	page = find_get_page(sim, inode, offset >> PAGE_SHIFT);
 	*value = page ? page->content : 0;
 	if (page)
-		mark_page_accessed(page);
+		mark_page_accessed(sim, page);
 	return 0;
 }
 
@@ -234,11 +346,19 @@ int shmem_truncate(struct sim *sim, struct inode *inode, unsigned long size)
 				continue;
 			for (i = 0; i < CHUNK; i++) {
 				unsigned long index = c * CHUNK + i;
+				uint32_t v = inode->i_pages[c][i];
 
-				if (index < first || !inode->i_pages[c][i])
+				if (index < first || !v)
 					continue;
-				delete_from_page_cache(sim, inode,
-					pfn_to_page(sim, inode->i_pages[c][i] - 1));
+				if (v & SLOT_SWAP) {
+					/* shmem_free_swap */
+					inode->i_pages[c][i] = 0;
+					inode->swapped--;
+					free_swap_and_cache(sim, v & ~SLOT_SWAP);
+				} else {
+					delete_from_page_cache(sim, inode,
+						pfn_to_page(sim, v - 1));
+				}
 				dropped++;
 			}
 		}

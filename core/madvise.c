@@ -15,6 +15,7 @@
 #include "mm_internal.h"
 #include "page.h"
 #include "pgtable.h"
+#include "vmscan.h"
 
 static bool madvise_behavior_valid(int advice)
 {
@@ -184,7 +185,7 @@ static int cold_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	*ptep &= ~_PAGE_ACCESSED;
 	ClearPage(page, PG_referenced);
 	ClearPage(page, PG_young);
-	ClearPage(page, PG_active);	/* deactivate_page */
+	deactivate_page(mm->sim, page);	/* to the inactive list */
 	return 0;
 }
 

@@ -24,6 +24,8 @@
 #include "mm_internal.h"
 #include "page.h"
 #include "pgtable.h"
+#include "swap.h"
+#include "vmscan.h"
 
 #define RLIMIT_STACK_DEFAULT	(8UL << 20)	/* ulimit -s 8192 */
 #define FAULT_AROUND_PAGES	16		/* fault_around_bytes 64 KiB */
@@ -90,15 +92,17 @@ static pte_t maybe_mkwrite(pte_t pte, struct vm_area_struct *vma)
 	return (vma->vm_flags & VM_WRITE) ? pte | _PAGE_RW : pte;
 }
 
-/* mark_page_accessed: referenced, then active on the second touch. */
-void mark_page_accessed(struct page *page)
+/* mark_page_accessed: referenced, then active on the second touch (the
+ * page moves to the active list); an access also ends idleness. */
+void mark_page_accessed(struct sim *sim, struct page *page)
 {
 	if (!PageTest(page, PG_referenced)) {
 		SetPage(page, PG_referenced);
 	} else if (!PageTest(page, PG_active)) {
-		SetPage(page, PG_active);
+		activate_page(sim, page);
 		ClearPage(page, PG_referenced);
 	}
+	ClearPage(page, PG_idle);
 }
 
 /* ---- what a fault will need (the checking half) ---- */
@@ -188,6 +192,19 @@ static void plan_access(struct mm_struct *mm, unsigned long addr, bool write,
 		return;
 	p->fault = true;
 
+	if (pte_swp(pte)) {
+		if (is_migration_pte(pte)) {
+			p->err = -EAGAIN;
+			p->cause = "page under migration (migrate PFN finish first)";
+			return;
+		}
+		/* do_swap_page: a frame unless the swap cache has it; a
+		 * write may then copy (do_wp_page) */
+		p->frames = lookup_swap_cache(sim, pte_swp_offset(pte)) ? 0 : 1;
+		if (write)
+			p->frames++;
+		return;
+	}
 	if (pte_none(pte)) {
 		if (vma_is_anonymous(vma)) {
 			p->frames = write ? 1 : 0;	/* read: the zero page */
@@ -271,7 +288,7 @@ static void do_anonymous_page(struct vm_area_struct *vma, unsigned long addr,
 						 vma_page_prot(vma))), vma);
 	mm->rss_stat[MM_ANONPAGES]++;
 	page_add_new_anon_rmap(page, vma, addr);
-	SetPage(page, PG_lru);	/* lru_cache_add_inactive_or_unevictable */
+	lru_cache_add(sim, page, vma);	/* inactive, or unevictable if locked */
 	set_pte(ptep, entry);
 	sim->vmstat[SIM_ANON_FAULT]++;
 	trace(sim, "do_anonymous_page", "pid %d addr %lx: new pfn %lu (anon_vma %lu)",
@@ -315,7 +332,7 @@ static void wp_page_copy(struct vm_area_struct *vma, unsigned long addr,
 		mm->rss_stat[MM_ANONPAGES]++;
 	}
 	page_add_new_anon_rmap(new, vma, addr);
-	SetPage(new, PG_lru);
+	lru_cache_add(sim, new, vma);
 	set_pte(ptep, maybe_mkwrite(pte_mkdirty(mk_pte(page_to_pfn(sim, new),
 						       vma_page_prot(vma))), vma));
 	if (old) {
@@ -373,8 +390,7 @@ static struct page *shmem_getpage(struct sim *sim, struct inode *inode,
 	struct page *page = find_get_page(sim, inode, index);
 
 	if (!page) {
-		page = shmem_alloc_cache_page(sim, inode, index);
-		SetPage(page, PG_lru);
+		page = shmem_swapin_or_alloc(sim, inode, index);
 		trace(sim, "shmem_getpage", "%s index %lu: new pfn %lu",
 		      inode->path, index, page_to_pfn(sim, page));
 	}
@@ -466,7 +482,7 @@ static void do_fault(struct vm_area_struct *vma, unsigned long addr,
 		cow->content = page->content;
 		vma->vm_mm->rss_stat[MM_ANONPAGES]++;
 		page_add_new_anon_rmap(cow, vma, addr);
-		SetPage(cow, PG_lru);
+		lru_cache_add(sim, cow, vma);
 		set_pte(ptep, maybe_mkwrite(pte_mkdirty(mk_pte(page_to_pfn(sim, cow),
 							       vma_page_prot(vma))), vma));
 		trace(sim, "do_cow_fault", "pid %d addr %lx: copy of %s index %lu -> pfn %lu",
@@ -480,6 +496,52 @@ static void do_fault(struct vm_area_struct *vma, unsigned long addr,
 	SetPage(page, PG_dirty);	/* fault_dirty_shared_page */
 	trace(sim, "do_shared_fault", "pid %d addr %lx: map pfn %lu of %s writable",
 	      vma->vm_mm->owner_pid, addr, page_to_pfn(sim, page), inode->path);
+}
+
+/*
+ * do_swap_page - the PTE holds a swap entry (kernel-spec §7.7): the page
+ * from the swap cache or read in (a major fault), mapped again; a write
+ * reuses it only if reuse_swap_page finds it exclusive (v5.15: mapcount +
+ * swap count <= 1), else do_wp_page copies it.
+ */
+static void do_swap_page(struct vm_area_struct *vma, unsigned long addr,
+			 pte_t *ptep, bool write)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct sim *sim = mm->sim;
+	pte_t orig = *ptep, entry;
+	unsigned long off = pte_swp_offset(orig);
+	struct page *page = lookup_swap_cache(sim, off);
+	bool exclusive = false;
+
+	if (page) {
+		get_page(page);		/* the PTE's reference */
+	} else {
+		page = swapin_page(sim, off);	/* reserved: cannot fail */
+		lru_cache_add(sim, page, vma);
+	}
+	mm->rss_stat[MM_ANONPAGES]++;
+	mm->rss_stat[MM_SWAPENTS]--;
+	entry = mk_pte(page_to_pfn(sim, page), vma_page_prot(vma));
+	if (write && reuse_swap_page(sim, page)) {
+		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+		write = false;
+		exclusive = true;
+	}
+	if (orig & _PAGE_SOFT_DIRTY)
+		entry |= _PAGE_SOFT_DIRTY;
+	set_pte(ptep, entry);
+	page_add_anon_rmap(page, vma, addr, exclusive);
+	swap_free(sim, off);
+	if (PageTest(page, PG_swapcache) &&
+	    (vm_swap_full(sim) || (vma->vm_flags & VM_LOCKED) ||
+	     PageTest(page, PG_mlocked)))
+		try_to_free_swap(sim, page);
+	trace(sim, "do_swap_page", "pid %d addr %lx: slot %lu -> pfn %lu%s",
+	      mm->owner_pid, addr, off, page_to_pfn(sim, page),
+	      exclusive ? " (reused for write)" : "");
+	if (write)
+		do_wp_page(vma, addr, ptep);
 }
 
 /* handle_mm_fault - counted, then handle_pte_fault's dispatch. */
@@ -496,6 +558,10 @@ static void handle_mm_fault(struct vm_area_struct *vma, unsigned long addr,
 			do_anonymous_page(vma, addr, ptep, write);
 		else
 			do_fault(vma, addr, ptep, write);
+		return;
+	}
+	if (!pte_present(*ptep)) {
+		do_swap_page(vma, addr, ptep, write);
 		return;
 	}
 	if (write && !pte_write(*ptep)) {
@@ -680,6 +746,27 @@ int populate_range(struct mm_struct *mm, unsigned long start,
 	return 0;
 }
 
+/* populate_need - frames populating [start, end) may allocate (the
+ * faults GUP would take; pages that would raise a signal are skipped). */
+unsigned long populate_need(struct mm_struct *mm, unsigned long start,
+			    unsigned long end)
+{
+	unsigned long a, frames = 0;
+	struct access_plan p;
+
+	for (a = start; a < end; a += PAGE_SIZE) {
+		struct vm_area_struct *vma = find_vma(mm, a);
+
+		if (!vma || vma->vm_start > a)
+			continue;
+		plan_access(mm, a, (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE,
+			    &p);
+		if (!p.err)
+			frames += (unsigned long)p.frames;
+	}
+	return frames;
+}
+
 /* ---- munmap and exit: zap ---- */
 
 struct zap_ctx {
@@ -696,8 +783,17 @@ static int zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 
 	(void)addr;
 	*ptep = 0;
-	if (!pte_present(pte))
-		return 0;	/* swap entries come with their issue */
+	if (is_migration_pte(pte)) {
+		/* the page is the old one under migration: its counter */
+		page = pfn_to_page(sim, pte_swp_offset(pte));
+		mm->rss_stat[mm_counter(page)]--;
+		return 0;
+	}
+	if (pte_swp(pte)) {
+		mm->rss_stat[MM_SWAPENTS]--;
+		free_swap_and_cache(sim, pte_swp_offset(pte));
+		return 0;
+	}
 	page = vm_normal_page(sim, pte);
 	if (!page)
 		return 0;	/* the zero page */
@@ -705,7 +801,7 @@ static int zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		if (pte_dirty(pte))
 			SetPage(page, PG_dirty);	/* set_page_dirty */
 		if (pte_young(pte) && !(z->vma->vm_flags & VM_SEQ_READ))
-			mark_page_accessed(page);
+			mark_page_accessed(sim, page);
 	}
 	mm->rss_stat[mm_counter(page)]--;
 	page_remove_rmap(sim, page);
@@ -768,9 +864,26 @@ static int copy_one(struct mm_struct *src_mm, unsigned long addr,
 	pte_t pte = *src_pte, *dst_pte;
 	struct page *page;
 
-	if (!pte_present(pte))
-		return 0;	/* swap/migration entries: their issue */
 	dst_pte = pte_alloc(dst_mm, addr);	/* reserved by dup_mm */
+	if (!pte_present(pte)) {
+		/* copy_nonpresent_pte */
+		if (is_migration_pte(pte)) {
+			page = pfn_to_page(sim, pte_swp_offset(pte));
+			dst_mm->rss_stat[mm_counter(page)]++;
+			if (pte_swp_type(pte) == SWP_MIGRATION_WRITE &&
+			    is_cow_mapping(c->src->vm_flags)) {
+				pte = swp_entry_pte(SWP_MIGRATION_READ,
+						    pte_swp_offset(pte)) |
+				      (pte & _PAGE_SOFT_DIRTY);
+				*src_pte = pte;
+			}
+		} else {
+			swap_duplicate(sim, pte_swp_offset(pte));
+			dst_mm->rss_stat[MM_SWAPENTS]++;
+		}
+		*dst_pte = pte;
+		return 0;
+	}
 	page = vm_normal_page(sim, pte);
 	if (page) {
 		get_page(page);

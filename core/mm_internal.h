@@ -65,8 +65,17 @@ struct page;
 int filemap_prepare(struct inode *inode, unsigned long index);
 struct page *shmem_alloc_cache_page(struct sim *sim, struct inode *inode,
 				    unsigned long index);
+struct page *shmem_swapin_or_alloc(struct sim *sim, struct inode *inode,
+				   unsigned long index);
+unsigned long shmem_swap_entry(struct inode *inode, unsigned long index);
 void truncate_inode_pages_final(struct sim *sim, struct inode *inode);
-void mark_page_accessed(struct page *page);
+void mark_page_accessed(struct sim *sim, struct page *page);
+/* mlock_vma_page - PG_mlocked, onto the unevictable list (core/mlock.c). */
+void mlock_vma_page(struct sim *sim, struct page *page);
+void munlock_vma_page(struct sim *sim, struct page *page);
+/* migrate_page (core/migrate.c): @mode 0 whole, 1 hold, 2 finish. */
+int migrate_page(struct sim *sim, unsigned long pfn, int mode,
+		 unsigned long *new_pfn);
 
 /* Frames (core/page.c). */
 int frames_init(struct sim *sim);

@@ -405,7 +405,13 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		   ((prot & PROT_WRITE) ? VM_WRITE : 0) |
 		   ((prot & PROT_EXEC) ? VM_EXEC : 0) |
 		   ((flags & MAP_GROWSDOWN) ? VM_GROWSDOWN : 0) |
+		   ((flags & MAP_LOCKED) ? VM_LOCKED : 0) |
 		   mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	/* mlock_future_check: RLIMIT_MEMLOCK (8 MiB, see core/mlock.c) */
+	if ((vm_flags & VM_LOCKED) &&
+	    ((mm->locked_vm << PAGE_SHIFT) + len) > (8UL << 20))
+		return -EAGAIN;
 
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
@@ -443,7 +449,7 @@ long vm_mmap_pgoff(struct mm_struct *mm, unsigned long addr, unsigned long len,
 {
 	long ret = do_mmap(mm, addr, len, prot, flags, file, pgoff);
 
-	if (ret >= 0 && (flags & MAP_POPULATE))
+	if (ret >= 0 && (flags & (MAP_POPULATE | MAP_LOCKED)))
 		populate_range(mm, (unsigned long)ret,
 			       (unsigned long)ret + PAGE_ALIGN(len));
 	return ret;
@@ -502,8 +508,11 @@ int __do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 
 	/* unlock_range: munlock before detaching */
 	for (tmp = vma; tmp && tmp->vm_start < end; tmp = tmp->vm_next)
-		if (tmp->vm_flags & VM_LOCKED)
+		if (tmp->vm_flags & VM_LOCKED) {
 			mm->locked_vm -= vma_pages(tmp);
+			tmp->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
+			munlock_vma_pages_range(tmp, tmp->vm_start, tmp->vm_end);
+		}
 
 	next = detach_vmas_to_be_unmapped(mm, vma, prev, end);
 
@@ -548,8 +557,11 @@ static void exit_mmap(struct mm_struct *mm)
 	struct vm_area_struct *vma, *next;
 
 	for (vma = mm->mmap; vma; vma = vma->vm_next)
-		if (vma->vm_flags & VM_LOCKED)
+		if (vma->vm_flags & VM_LOCKED) {
 			mm->locked_vm -= vma_pages(vma);
+			vma->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
+			munlock_vma_pages_range(vma, vma->vm_start, vma->vm_end);
+		}
 	for (vma = mm->mmap; vma; vma = vma->vm_next)
 		unmap_page_range(vma, vma->vm_start, vma->vm_end);
 	free_pgtables(mm, mm->mmap, 0, 0);

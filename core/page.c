@@ -10,6 +10,7 @@
 
 #include "mm_internal.h"
 #include "page.h"
+#include "vmscan.h"
 
 #define BITS 64UL
 
@@ -135,6 +136,10 @@ static void free_frame(struct sim *sim, struct page *page)
 {
 	unsigned long pfn = page_to_pfn(sim, page);
 
+	if (PageTest(page, PG_lru))
+		lru_del(sim, page);
+	if (PageTest(page, PG_mlocked))
+		sim->vmstat[UNEVICTABLE_PGS_MUNLOCKED]++;
 	memset(page, 0, sizeof(*page));
 	page->_mapcount = -1;
 	set_free(sim, pfn);

@@ -12,6 +12,8 @@
 #include "mm_internal.h"
 #include "page.h"
 #include "pgtable.h"
+#include "swap.h"
+#include "vmscan.h"
 
 unsigned long linear_page_index(struct vm_area_struct *vma,
 				unsigned long addr)
@@ -191,4 +193,203 @@ void rmap_walk(struct sim *sim, struct page *page,
 		rmap_walk_anon(page, rwc);
 	else
 		rmap_walk_file(page, rwc);
+}
+
+/* ---- the rmap walk users (kernel-spec §9.5) ---- */
+
+struct referenced_arg {
+	int mapcount;		/* mappings left to find */
+	int referenced;
+	unsigned long vm_flags;
+};
+
+static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
+				unsigned long address, void *arg)
+{
+	struct referenced_arg *pra = arg;
+	pte_t *pte = page_vma_mapped(page, vma, address);
+	int referenced = 0;
+
+	if (!pte)
+		return true;
+	if (vma->vm_flags & VM_LOCKED) {
+		pra->vm_flags |= VM_LOCKED;
+		return false;	/* stop the whole walk */
+	}
+	if (*pte & _PAGE_ACCESSED) {
+		*pte &= ~_PAGE_ACCESSED;	/* ptep_clear_flush_young */
+		/* a sequentially read mapping does not count */
+		if (!(vma->vm_flags & VM_SEQ_READ))
+			referenced++;
+	}
+	pra->mapcount--;
+	if (referenced)
+		ClearPage(page, PG_idle);
+	if (PageTest(page, PG_young)) {	/* test_and_clear_page_young */
+		ClearPage(page, PG_young);
+		referenced++;
+	}
+	if (referenced) {
+		pra->referenced++;
+		pra->vm_flags |= vma->vm_flags;
+	}
+	return pra->mapcount > 0;
+}
+
+int page_referenced(struct sim *sim, struct page *page,
+		    unsigned long *vm_flags)
+{
+	struct referenced_arg pra = { page_mapcount(page), 0, 0 };
+	struct rmap_walk_control rwc = { &pra, page_referenced_one, NULL };
+
+	*vm_flags = 0;
+	if (!pra.mapcount)
+		return 0;
+	rmap_walk(sim, page, &rwc);
+	*vm_flags = pra.vm_flags;
+	trace(sim, "page_referenced", "pfn %lu: %d referenced",
+	      page_to_pfn(sim, page), pra.referenced);
+	return pra.referenced;
+}
+
+struct unmap_arg {
+	struct sim *sim;
+	int unmapped;
+};
+
+/* Called after each VMA: stop once nothing maps the page. */
+static bool page_not_mapped(struct page *page, void *arg)
+{
+	(void)arg;
+	return !page_mapped(page);
+}
+
+static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
+			     unsigned long address, void *arg)
+{
+	struct unmap_arg *ua = arg;
+	struct sim *sim = ua->sim;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *pte = page_vma_mapped(page, vma, address), orig;
+
+	if (!pte)
+		return true;
+	if (vma->vm_flags & VM_LOCKED) {
+		/* page_mlock's job: keep it, on the unevictable list */
+		mlock_vma_page(sim, page);
+		return false;
+	}
+	orig = *pte;
+	*pte = 0;
+	if (pte_dirty(orig))
+		SetPage(page, PG_dirty);
+	update_hiwater_rss(mm);
+	if (PageAnon(page)) {
+		unsigned long off = page->private;
+
+		swap_duplicate(sim, off);
+		*pte = swp_entry_pte(0, off) | (orig & _PAGE_SOFT_DIRTY);
+		mm->rss_stat[MM_ANONPAGES]--;
+		mm->rss_stat[MM_SWAPENTS]++;
+	} else {
+		mm->rss_stat[PageTest(page, PG_swapbacked) ? MM_SHMEMPAGES :
+			     MM_FILEPAGES]--;
+	}
+	page_remove_rmap(sim, page);
+	put_page(sim, page);
+	ua->unmapped++;
+	return true;
+}
+
+int try_to_unmap(struct sim *sim, struct page *page)
+{
+	struct unmap_arg ua = { sim, 0 };
+	struct rmap_walk_control rwc = { &ua, try_to_unmap_one, page_not_mapped };
+
+	rmap_walk(sim, page, &rwc);
+	trace(sim, "try_to_unmap", "pfn %lu: %d ptes unmapped%s",
+	      page_to_pfn(sim, page), ua.unmapped,
+	      page_mapped(page) ? ", still mapped (mlocked)" : "");
+	return ua.unmapped;
+}
+
+static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma,
+			     unsigned long address, void *arg)
+{
+	int *cleaned = arg;
+	pte_t *pte;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return true;	/* invalid_vma: only shared mappings */
+	pte = page_vma_mapped(page, vma, address);
+	if (!pte || !(*pte & (_PAGE_DIRTY | _PAGE_RW)))
+		return true;
+	*pte &= ~(_PAGE_DIRTY | _PAGE_RW);	/* wrprotect + mkclean */
+	(*cleaned)++;
+	return true;
+}
+
+int page_mkclean(struct sim *sim, struct page *page)
+{
+	int cleaned = 0;
+	struct rmap_walk_control rwc = { &cleaned, page_mkclean_one, NULL };
+
+	if (!page_mapped(page) || PageAnon(page))
+		return 0;
+	rmap_walk(sim, page, &rwc);
+	trace(sim, "page_mkclean", "pfn %lu: %d ptes cleaned",
+	      page_to_pfn(sim, page), cleaned);
+	return cleaned;
+}
+
+static bool page_idle_clear_pte_refs_one(struct page *page,
+					 struct vm_area_struct *vma,
+					 unsigned long address, void *arg)
+{
+	int *young = arg;
+	pte_t *pte = page_vma_mapped(page, vma, address);
+
+	if (pte && (*pte & _PAGE_ACCESSED)) {
+		*pte &= ~_PAGE_ACCESSED;
+		(*young)++;
+	}
+	return true;
+}
+
+int page_idle_clear_pte_refs(struct sim *sim, struct page *page)
+{
+	int young = 0;
+	struct rmap_walk_control rwc = { &young, page_idle_clear_pte_refs_one, NULL };
+
+	if (!page_mapped(page))
+		return 0;
+	rmap_walk(sim, page, &rwc);
+	if (young) {
+		/* referenced: not idle, and reclaim still sees it (PG_young) */
+		ClearPage(page, PG_idle);
+		SetPage(page, PG_young);
+	}
+	return young;
+}
+
+static bool page_mlock_one(struct page *page, struct vm_area_struct *vma,
+			   unsigned long address, void *arg)
+{
+	bool *locked = arg;
+
+	if (!(vma->vm_flags & VM_LOCKED))
+		return true;
+	if (!page_vma_mapped(page, vma, address))
+		return true;
+	*locked = true;
+	return false;	/* one locked mapping is enough */
+}
+
+bool page_mlock(struct sim *sim, struct page *page)
+{
+	bool locked = false;
+	struct rmap_walk_control rwc = { &locked, page_mlock_one, NULL };
+
+	rmap_walk(sim, page, &rwc);
+	return locked;
 }

@@ -15,6 +15,7 @@ void sim_options_init(struct sim_options *opt)
 {
 	opt->frames = SIM_DEFAULT_FRAMES;
 	opt->failnth = -1;
+	opt->swap_slots = -1UL;	/* as large as memory */
 }
 
 /* A decimal number no larger than @max. Return: 0 or -EINVAL. */
@@ -44,6 +45,12 @@ int sim_parse_option(struct sim_options *opt, const char *kv)
 		opt->frames = v;
 		return 0;
 	}
+	if (!strncmp(kv, "swap=", 5)) {
+		if (parse_bounded(kv + 5, SIM_MAX_FRAMES, &v))
+			return -EINVAL;
+		opt->swap_slots = v;
+		return 0;
+	}
 	if (!strncmp(kv, "failnth=", 8)) {
 		if (parse_bounded(kv + 8, 1UL << 40, &v))
 			return -EINVAL;
@@ -68,6 +75,8 @@ struct sim *sim_new(const struct sim_options *opt)
 	sim->opt = *opt;
 	if (!sim->opt.frames)
 		sim->opt.frames = SIM_DEFAULT_FRAMES;
+	if (sim->opt.swap_slots == -1UL)	/* sim_options_init's default */
+		sim->opt.swap_slots = sim->opt.frames;
 	sim->sysctl.max_map_count = DEFAULT_MAX_MAP_COUNT;
 	sim->sysctl.anon_vma_reuse = 1;
 	sim->trace.on = true;
@@ -76,8 +85,9 @@ struct sim *sim_new(const struct sim_options *opt)
 	strbuf_init(&sim->dmesg);
 	strbuf_init(&sim->journal);
 	strbuf_init(&sim->last_err);
-	if (frames_init(sim)) {
+	if (frames_init(sim) || swap_init(sim)) {
 		frames_release(sim);
+		swap_release(sim);
 		free(sim);
 		return NULL;
 	}
@@ -150,6 +160,7 @@ void sim_free(struct sim *sim)
 	files_release(sim);
 	sim_drain_pools(sim);
 	frames_release(sim);
+	swap_release(sim);
 	trace_clear(&sim->trace);
 	strbuf_release(&sim->dmesg);
 	strbuf_release(&sim->journal);

@@ -13,6 +13,8 @@
 #include "filemap.h"
 #include "page.h"
 #include "pgtable.h"
+#include "swap.h"
+#include "vmscan.h"
 
 #define BAD(why, ...) do {						\
 	strbuf_printf(why, __VA_ARGS__);				\
@@ -312,6 +314,7 @@ struct page_check {
 	struct sim *sim;
 	struct vm_area_struct *vma;
 	unsigned int *ptes;		/* PTEs found per pfn */
+	uint32_t *swap_refs;		/* swap PTEs and shmem slots per slot */
 	long rss[NR_MM_COUNTERS];
 	struct strbuf *why;
 	int err;
@@ -340,6 +343,34 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	unsigned long pfn = pte_pfn(*ptep);
 	struct page *page;
 
+	if (is_migration_pte(*ptep)) {
+		unsigned int i;
+
+		for (i = 0; i < pc->sim->nr_migrations; i++)
+			if (pc->sim->migrations[i].old_pfn == pfn)
+				break;
+		if (i == pc->sim->nr_migrations) {
+			strbuf_printf(pc->why, "pid %d %lx: migration entry for pfn %lu, "
+				      "which is not under migration", mm->owner_pid, addr, pfn);
+			return pc->err = -EUCLEAN;
+		}
+		page = pfn_to_page(pc->sim, pfn);
+		pc->rss[PageAnon(page) ? MM_ANONPAGES :
+			PageTest(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
+		return 0;
+	}
+	if (pte_swp(*ptep)) {
+		unsigned long off = pte_swp_offset(*ptep);
+
+		if (pte_swp_type(*ptep) != 0 || !off || off >= pc->sim->swap.max) {
+			strbuf_printf(pc->why, "pid %d %lx: bad swap entry %llx",
+				      mm->owner_pid, addr, (unsigned long long)*ptep);
+			return pc->err = -EUCLEAN;
+		}
+		pc->swap_refs[off]++;
+		pc->rss[MM_SWAPENTS]++;
+		return 0;
+	}
 	if (!pte_present(*ptep)) {
 		strbuf_printf(pc->why, "pid %d %lx: non-present pte %llx",
 			      mm->owner_pid, addr, (unsigned long long)*ptep);
@@ -414,6 +445,118 @@ static void count_tables(int level, const int idx[4], unsigned long addr,
 		tc->stray = addr ? addr : 1;
 }
 
+struct inode_set {
+	struct inode **v;
+	size_t n, cap;
+};
+
+/* Add @inode once; a failed allocation only shortens the check. */
+static void inode_set_add(struct inode_set *set, struct inode *inode)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->v[i] == inode)
+			return;
+	if (set->n == set->cap) {
+		struct inode **g = realloc(set->v, (set->cap * 2 + 16) * sizeof(*g));
+
+		if (!g)
+			return;
+		set->v = g;
+		set->cap = set->cap * 2 + 16;
+	}
+	set->v[set->n++] = inode;
+}
+
+/* shmem slots holding swap entries, of every inode reachable: the
+ * namespace, and unlinked or /dev/zero inodes through the VMAs. */
+static void count_shmem_swap(struct sim *sim, uint32_t *refs)
+{
+	struct inode_set set = { NULL, 0, 0 };
+	struct task_struct *task, *tmp;
+	struct inode *inode, *itmp;
+	struct vm_area_struct *vma;
+	unsigned long idx, off;
+	size_t i;
+
+	HASH_ITER(hh, sim->files, inode, itmp)
+		inode_set_add(&set, inode);
+	HASH_ITER(hh, sim->tasks, task, tmp)
+		for (vma = task->mm->mmap; vma; vma = vma->vm_next)
+			if (vma->vm_file)
+				inode_set_add(&set, vma->vm_file->f_inode);
+	for (i = 0; i < set.n; i++)
+		for (idx = 0; idx < set.v[i]->i_pages_chunks * 512; idx++) {
+			off = shmem_swap_entry(set.v[i], idx);
+			if (off)
+				refs[off]++;
+		}
+	free(set.v);
+}
+
+/* Swap: each slot's count is its swap PTEs plus shmem slots; the swap
+ * cache and the in-use count agree. */
+static int check_swap(struct sim *sim, struct page_check *pc, struct strbuf *why)
+{
+	struct swap_info *si = &sim->swap;
+	unsigned long off, inuse = 0;
+
+	count_shmem_swap(sim, pc->swap_refs);
+	for (off = 1; off < si->max; off++) {
+		if (si->count[off] != pc->swap_refs[off])
+			BAD(why, "swap slot %lu: count %u, %u references found", off,
+			    si->count[off], pc->swap_refs[off]);
+		if (si->cache[off]) {
+			struct page *page = pfn_to_page(sim, si->cache[off] - 1);
+
+			if (page->_refcount <= 0 || !PageTest(page, PG_swapcache) ||
+			    page->private != off)
+				BAD(why, "swap slot %lu: swap cache page %u inconsistent",
+				    off, si->cache[off] - 1);
+		}
+		if (si->count[off] || si->cache[off])
+			inuse++;
+	}
+	if (inuse != si->inuse)
+		BAD(why, "%lu swap slots in use, counter says %lu", inuse, si->inuse);
+	return 0;
+}
+
+/* LRU lists: each page on one list, the right one, lengths right. */
+static int check_lru(struct sim *sim, struct strbuf *why)
+{
+	unsigned long on_lists = 0, flagged = 0, pfn;
+	int l;
+
+	for (l = 0; l < NR_LRU_LISTS; l++) {
+		unsigned long n = 0;
+		uint32_t p = sim->lru_head[l], prev = 0;
+
+		while (p) {
+			struct page *page = pfn_to_page(sim, p);
+
+			if (!PageTest(page, PG_lru) || page->_refcount <= 0 ||
+			    page->lru_prev != prev)
+				BAD(why, "lru list %d: pfn %u misplaced", l, p);
+			prev = p;
+			p = page->lru_next;
+			if (++n > sim->opt.frames)
+				BAD(why, "lru list %d: loop", l);
+		}
+		if (prev != sim->lru_tail[l] || n != sim->lru_count[l])
+			BAD(why, "lru list %d: %lu pages, count says %lu", l, n,
+			    sim->lru_count[l]);
+		on_lists += n;
+	}
+	for (pfn = 1; pfn < sim->opt.frames; pfn++)
+		if (PageTest(pfn_to_page(sim, pfn), PG_lru))
+			flagged++;
+	if (flagged != on_lists)
+		BAD(why, "%lu pages marked PG_lru, %lu on the lists", flagged, on_lists);
+	return 0;
+}
+
 static int check_pages(struct sim *sim, struct strbuf *why)
 {
 	struct page_check pc = { .sim = sim, .why = why };
@@ -422,8 +565,12 @@ static int check_pages(struct sim *sim, struct strbuf *why)
 	int err = 0, i;
 
 	pc.ptes = calloc(sim->opt.frames, sizeof(*pc.ptes));
-	if (!pc.ptes)
+	pc.swap_refs = calloc(sim->swap.max + 1, sizeof(*pc.swap_refs));
+	if (!pc.ptes || !pc.swap_refs) {
+		free(pc.ptes);
+		free(pc.swap_refs);
 		return -ENOMEM;
+	}
 	HASH_ITER(hh, sim->tasks, task, tmp) {
 		struct mm_struct *mm = task->mm;
 		struct table_count tc = { mm, 0, 0 };
@@ -438,7 +585,7 @@ static int check_pages(struct sim *sim, struct strbuf *why)
 			}
 		}
 		for (i = 0; i < NR_MM_COUNTERS; i++) {
-			if (i != MM_SWAPENTS && pc.rss[i] != mm->rss_stat[i]) {
+			if (pc.rss[i] != mm->rss_stat[i]) {
 				strbuf_printf(why, "pid %d: rss counter %d is %ld, ptes give %ld",
 					      task->pid, i, mm->rss_stat[i], pc.rss[i]);
 				err = -EUCLEAN;
@@ -459,9 +606,19 @@ static int check_pages(struct sim *sim, struct strbuf *why)
 			goto out;
 		}
 	}
+	err = check_swap(sim, &pc, why);
+	if (err)
+		goto out;
+	err = check_lru(sim, why);
+	if (err)
+		goto out;
 	for (pfn = 1; pfn < sim->opt.frames; pfn++) {
 		struct page *page = pfn_to_page(sim, pfn);
 		bool cached = in_page_cache(sim, page);
+		bool swapcached = PageTest(page, PG_swapcache) &&
+				  page->private < sim->swap.max &&
+				  sim->swap.cache[page->private] == pfn + 1;
+		unsigned int mg;
 		bool free_bit = sim->free_map[pfn / 64] & (1ULL << (pfn % 64));
 		long want;
 
@@ -485,7 +642,11 @@ static int check_pages(struct sim *sim, struct strbuf *why)
 			err = -EUCLEAN;
 			goto out;
 		}
-		want = (long)pc.ptes[pfn] + (cached ? 1 : 0);
+		want = (long)pc.ptes[pfn] + (cached ? 1 : 0) + (swapcached ? 1 : 0);
+		for (mg = 0; mg < sim->nr_migrations; mg++)
+			if (sim->migrations[mg].old_pfn == pfn ||
+			    sim->migrations[mg].new_pfn == pfn)
+				want++;	/* isolation or allocation reference */
 		if (page->_refcount != want) {
 			strbuf_printf(why, "pfn %lu: refcount %d, mappings and cache give %ld",
 				      pfn, page->_refcount, want);
@@ -512,6 +673,7 @@ static int check_pages(struct sim *sim, struct strbuf *why)
 	}
 out:
 	free(pc.ptes);
+	free(pc.swap_refs);
 	return err;
 }
 

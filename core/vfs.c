@@ -507,6 +507,7 @@ struct vfs_handle {
 	struct strbuf fail_tail;	/* ctl: what a retried short write resends */
 	int fail_err;
 	bool written;
+	bool skip_line;			/* ctl: inside a refused overlong line */
 };
 
 int vfs_open(struct sim *sim, const char *path, bool write,
@@ -633,12 +634,31 @@ ssize_t vfs_write(struct sim *sim, struct vfs_handle *h, const char *buf,
 	}
 	strbuf_reset(&h->partial);
 
+	if (h->skip_line) {
+		/* the rest of a line already refused as too long */
+		const char *nl = memchr(all.buf, '\n', all.len);
+
+		if (!nl) {
+			strbuf_release(&all);
+			return (ssize_t)size;
+		}
+		pos = (size_t)(nl - all.buf) + 1;
+		h->skip_line = false;
+	}
 	while (pos < all.len) {
 		const char *nl = memchr(all.buf + pos, '\n', all.len - pos);
 		int err;
 
 		if (!nl) {
-			/* keep the unfinished line for the next write or close */
+			/* keep the unfinished line for the next write or close,
+			 * but never more than a line may hold */
+			if (all.len - pos > SIM_LINE_MAX) {
+				err = sim_exec_line(sim, all.buf + pos, all.len - pos,
+						    h->pid, &h->results);
+				h->skip_line = true;	/* drop its rest */
+				ret = pos <= carried ? err : (ssize_t)(pos - carried);
+				break;
+			}
 			strbuf_add(&h->partial, all.buf + pos, all.len - pos);
 			break;
 		}

@@ -27,9 +27,12 @@ int access_touch(struct mm_struct *mm, unsigned long addr, unsigned long len,
 int populate_range(struct mm_struct *mm, unsigned long start,
 		   unsigned long end);
 
-/* Frames and tables the faults of [start, end) may need at most. */
-unsigned long fault_pages_needed(struct mm_struct *mm, unsigned long start,
-				 unsigned long end);
+/* Frames populating [start, end) may allocate. */
+unsigned long populate_need(struct mm_struct *mm, unsigned long start,
+			    unsigned long end);
+/* munlock the pages of [start, end) of @vma (VM_LOCKED already clear). */
+void munlock_vma_pages_range(struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end);
 
 /* zap_page_range: clear the PTEs of [start, end) in @vma (munmap, exit). */
 void unmap_page_range(struct vm_area_struct *vma, unsigned long start,

@@ -5,6 +5,7 @@
 #ifndef RMAPFS_MM_H
 #define RMAPFS_MM_H
 
+#include <stdbool.h>
 #include "mm_types.h"
 
 /* mmap(2) flags understood by do_mmap (values as in the uapi headers). */
@@ -14,6 +15,7 @@
 #define MAP_FIXED		0x10
 #define MAP_ANONYMOUS		0x20
 #define MAP_GROWSDOWN		0x0100
+#define MAP_LOCKED		0x2000
 #define MAP_NORESERVE		0x4000
 #define MAP_POPULATE		0x8000
 #define MAP_FIXED_NOREPLACE	0x100000
@@ -70,6 +72,9 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		unsigned long prot);
 int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
 	       int advice);
+/* mlock(2) (@lock) / munlock(2). */
+int do_mlock(struct mm_struct *mm, unsigned long start, unsigned long len,
+	     bool lock);
 /* dup_mm: a copy of @oldmm for a fork child. Return: new mm or NULL. */
 struct mm_struct *dup_mm(struct mm_struct *oldmm, int *err);
 

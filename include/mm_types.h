@@ -194,6 +194,7 @@ struct inode {
 	uint32_t **i_pages;		/* page cache: chunks of 512 pfns+1 */
 	unsigned long i_pages_chunks;	/* entries in i_pages */
 	unsigned long nrpages;		/* pages in the cache */
+	unsigned long swapped;		/* slots holding a swap entry */
 	UT_hash_handle hh;		/* sim->files by path (when linked) */
 };
 

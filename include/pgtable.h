@@ -30,6 +30,15 @@ typedef uint64_t pte_t;
  * 12..57 its offset; soft-dirty and uffd-wp keep their bits.
  */
 #define _PAGE_SWP_ENTRY	(1ULL << 1)
+#define SWP_TYPE_SHIFT	2
+#define SWP_TYPE_MASK	0x1fULL
+#define SWP_OFFSET_SHIFT 12
+#define SWP_OFFSET_MASK	((1ULL << 46) - 1)
+/* Entry types as an x86_64 distro config numbers them (MAX_SWAPFILES_SHIFT
+ * 5, device-private 4, migration 2, hwpoison 1): swap devices 0..24. */
+#define SWP_HWPOISON		25
+#define SWP_MIGRATION_READ	26
+#define SWP_MIGRATION_WRITE	27
 
 #define PTRS_PER_TABLE	512
 #define PGDIR_SHIFT	39
@@ -48,6 +57,29 @@ static inline bool pte_swp(pte_t pte)
 static inline unsigned long pte_pfn(pte_t pte)
 {
 	return (unsigned long)((pte & PTE_PFN_MASK) >> 12);
+}
+static inline pte_t swp_entry_pte(unsigned int type, unsigned long offset)
+{
+	return _PAGE_SWP_ENTRY | ((pte_t)type << SWP_TYPE_SHIFT) |
+	       ((pte_t)offset << SWP_OFFSET_SHIFT);
+}
+static inline unsigned int pte_swp_type(pte_t pte)
+{
+	return (unsigned int)((pte >> SWP_TYPE_SHIFT) & SWP_TYPE_MASK);
+}
+static inline unsigned long pte_swp_offset(pte_t pte)
+{
+	return (unsigned long)((pte >> SWP_OFFSET_SHIFT) & SWP_OFFSET_MASK);
+}
+static inline bool is_migration_pte(pte_t pte)
+{
+	return pte_swp(pte) && (pte_swp_type(pte) == SWP_MIGRATION_READ ||
+				pte_swp_type(pte) == SWP_MIGRATION_WRITE);
+}
+/* A real swap-device entry (not migration/hwpoison). */
+static inline bool is_swap_entry_pte(pte_t pte)
+{
+	return pte_swp(pte) && pte_swp_type(pte) < SWP_HWPOISON;
 }
 static inline bool pte_write(pte_t pte) { return pte & _PAGE_RW; }
 static inline bool pte_young(pte_t pte) { return pte & _PAGE_ACCESSED; }

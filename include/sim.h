@@ -10,16 +10,26 @@
 #include "strbuf.h"
 #include "trace.h"
 #include "vmstat.h"
+#include "swap.h"
 
 #define RMAPFS_VERSION		"0.1.0"
 #define SIM_DEFAULT_FRAMES	262144UL	/* 1 GiB of 4 KiB frames */
 #define SIM_LINE_MAX		4096		/* bytes per command line */
 #define SIM_DMESG_MAX		(256 * 1024)	/* /dmesg keeps the newest */
 
+#define SIM_MAX_MIGRATIONS	64	/* pages held mid-migration at once */
+
+/* A page held between try_to_migrate and remove_migration_ptes. */
+struct migration {
+	unsigned long old_pfn, new_pfn;
+};
+
 struct sim_options {
 	unsigned long frames;		/* -o frames=N */
 	long failnth;			/* -o failnth=N: the Nth allocation after
 					 * start-up fails (test only); -1 off */
+	unsigned long swap_slots;	/* -o swap=N: swap size in pages
+					 * (default: as large as memory) */
 };
 
 /* Tunables under /sysctl, one file each. */
@@ -71,13 +81,19 @@ struct sim {
 	unsigned long nr_pgtables;	/* page-table pages, all mms */
 	unsigned long vmstat[NR_VMSTAT_ITEMS];
 	struct trace_ring trace;
+	struct swap_info swap;
+	uint32_t lru_head[5], lru_tail[5];	/* LRU lists by pfn (0: empty) */
+	unsigned long lru_count[5];
+	struct migration migrations[SIM_MAX_MIGRATIONS];
+	unsigned int nr_migrations;
 };
 
 #define SIM_MAX_FRAMES		(1UL << 26)	/* 256 GiB simulated */
 
 /*
  * sim_parse_option - one "-o" option of either front end: "frames=N"
- * (1 .. SIM_MAX_FRAMES) or "failnth=N" (a test hook: the Nth memory
+ * (2 .. SIM_MAX_FRAMES), "swap=N" (swap slots, 0 .. SIM_MAX_FRAMES;
+ * default: as many as frames) or "failnth=N" (a test hook: the Nth memory
  * allocation after start-up fails, 0 being the first). Return: 0, or
  * -EINVAL. Call sim_options_init first.
  */

@@ -12,9 +12,19 @@ enum vmstat_item {
 	NR_FILE_PAGES,		/* nr_file_pages: page cache (incl. shmem) */
 	NR_SHMEM,		/* nr_shmem */
 	NR_PAGETABLE,		/* nr_page_table_pages */
+	NR_SWAPCACHE,		/* nr_swapcached */
+	PSWPIN,			/* pages read from swap */
+	PSWPOUT,		/* pages written to swap */
+	PGACTIVATE,
+	PGDEACTIVATE,
 	PGFAULT,		/* every handle_mm_fault entry */
 	PGMAJFAULT,
 	PGREUSE,		/* write faults resolved by reusing the page */
+	PGSTEAL,		/* pgsteal_direct: frames reclaimed */
+	PGSCAN,			/* pgscan_direct: pages scanned by reclaim */
+	PGMIGRATE_SUCCESS,
+	UNEVICTABLE_PGS_MLOCKED,
+	UNEVICTABLE_PGS_MUNLOCKED,
 	SIM_COW_COPY,		/* wp_page_copy of a real page */
 	SIM_ZERO_COW,		/* wp_page_copy of the zero page */
 	SIM_ZERO_MAP,		/* read faults that mapped the zero page */

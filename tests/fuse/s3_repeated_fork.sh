@@ -60,8 +60,12 @@ av_text() {	# ID ROOT PARENT REFCOUNT DEGREE MARK PAGES
 }
 vmstat_text() {	# ALLOC REUSE
 	printf '%s\n' "nr_free_pages 262142" "nr_anon_pages 1" "nr_mapped 0" \
-		"nr_file_pages 0" "nr_shmem 0" "nr_page_table_pages 2" "pgfault 1" \
-		"pgmajfault 0" "pgreuse 0" "sim_cow_copy 0" "sim_zero_page_cow 0" \
+		"nr_file_pages 0" "nr_shmem 0" "nr_page_table_pages 2" \
+		"nr_swapcached 0" "pswpin 0" "pswpout 0" "pgactivate 0" \
+		"pgdeactivate 0" "pgfault 1" "pgmajfault 0" "pgreuse 0" \
+		"pgsteal_direct 0" "pgscan_direct 0" "pgmigrate_success 0" \
+		"unevictable_pgs_mlocked 0" "unevictable_pgs_munlocked 0" \
+		"sim_cow_copy 0" "sim_zero_page_cow 0" \
 		"sim_zero_page_map 0" "sim_anon_fault 1" "sim_anon_vma_alloc $1" \
 		"sim_anon_vma_reuse $2" "sim_anon_vma_neighbour 0" "sim_sigsegv 0" "sim_sigbus 0"
 }

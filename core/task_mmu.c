@@ -6,8 +6,7 @@
  *
  * Left out: hugetlb and THP entries (THP is off: THPeligible is always 0),
  * the ProtectionKey line (pkeys are not enabled on the simulated CPU),
- * userfaultfd, and the shmem swap shortcut of smap_gather_stats. Swap
- * entries have their branch in each walker and come with swap itself.
+ * userfaultfd.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include "proc.h"
 #include "render.h"
 #include "task.h"
+#include "swap.h"
 
 /* The gate VMA: not in the mm, never counted, printed last (xonly). */
 #define VSYSCALL_START	0xffffffffff600000UL
@@ -328,14 +328,21 @@ static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr,
 	(void)addr;
 	if (pte_present(pte)) {
 		page = proc_normal_page(mm, pte);
-	} else if (pte_swp(pte)) {
-		/*
-		 * A real swap entry adds 4 kB to Swap and its share to SwapPss
-		 * (4096 << 12 divided by the entry's swap count when >= 2); a
-		 * migration entry is accounted through the page it names
-		 * (§2.3 steps 2-3). Swap is simulated by a later issue: until
-		 * then no PTE takes this branch and Swap/SwapPss stay 0.
-		 */
+	} else if (is_swap_entry_pte(pte)) {
+		/* a real swap entry: 4 kB of Swap, and its share of SwapPss
+		 * by the slot's swap count (§2.3 step 2) */
+		unsigned long n = swap_count(mm->sim, pte_swp_offset(pte));
+
+		w->mss->swap += PAGE_SIZE;
+		w->mss->swap_pss += n >= 2 ? ((uint64_t)PAGE_SIZE << PSS_SHIFT) / n :
+					     (uint64_t)PAGE_SIZE << PSS_SHIFT;
+		return 0;
+	} else if (is_migration_pte(pte)) {
+		/* accounted through the page it names (5.15.0 reads its
+		 * mapcount even here); the entry has no young/dirty bits */
+		page = pfn_to_page(mm->sim, pte_swp_offset(pte));
+		smaps_account(w->mss, page, false, false,
+			      w->vma->vm_flags & VM_LOCKED);
 		return 0;
 	}
 	if (!page)
@@ -350,7 +357,28 @@ static void smap_gather_stats(struct vm_area_struct *vma,
 			      struct mem_size_stats *mss)
 {
 	struct smaps_walk w = { mss, vma };
+	struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
+	unsigned long idx, swapped = 0;
 
+	/* shmem_swap_usage: swapped slots of the object inside the VMA */
+	if (inode && inode->swapped)
+		for (idx = vma->vm_pgoff; idx < vma->vm_pgoff + vma_pages(vma); idx++)
+			if (shmem_swap_entry(inode, idx))
+				swapped++;
+	if (swapped && !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE)) {
+		/* a private writable mapping may have COWed some of them:
+		 * only slots with no PTE count (check_shmem_swap) */
+		for (idx = vma->vm_pgoff; idx < vma->vm_pgoff + vma_pages(vma); idx++) {
+			unsigned long a = vma->vm_start +
+					  ((idx - vma->vm_pgoff) << PAGE_SHIFT);
+			pte_t *pte = pte_offset(vma->vm_mm, a);
+
+			if ((!pte || pte_none(*pte)) && shmem_swap_entry(inode, idx))
+				mss->swap += PAGE_SIZE;
+		}
+	} else {
+		mss->swap += swapped << PAGE_SHIFT;
+	}
 	walk_pte_range(vma->vm_mm, vma->vm_start, vma->vm_end,
 		       smaps_pte_entry, &w);
 }
@@ -529,6 +557,8 @@ static uint64_t pte_to_pagemap_entry(struct mm_struct *mm,
 		 */
 		frame = pte_swp_type_of(pte) | (pte_swp_offset_of(pte) << 5);
 		flags |= PM_SWAP;
+		if (is_migration_pte(pte))	/* is_pfn_swap_entry */
+			page = pfn_to_page(mm->sim, pte_swp_offset(pte));
 		if (pte_soft_dirty(pte))
 			flags |= PM_SOFT_DIRTY;
 		if (pte & _PAGE_UFFD_WP)

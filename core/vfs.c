@@ -21,6 +21,7 @@
 #include "proc.h"
 #include "render.h"
 #include "task.h"
+#include "swap.h"
 #include "vfs.h"
 
 enum node_kind {
@@ -43,6 +44,7 @@ enum node_kind {
 	N_KPAGEFLAGS,		/* binary */
 	N_MEMINFO,
 	N_SLABINFO,
+	N_SWAPS,
 	N_TRACE,
 	N_VMSTAT,
 	N_PID_DIR,
@@ -92,6 +94,7 @@ static const struct {
 	{ "meminfo", N_MEMINFO },
 	{ "pages", N_PAGES_DIR },
 	{ "slabinfo", N_SLABINFO },
+	{ "swaps", N_SWAPS },
 	{ "sysctl", N_SYSCTL_DIR },
 	{ "trace", N_TRACE },
 	{ "vmstat", N_VMSTAT },
@@ -417,6 +420,9 @@ static int render(struct sim *sim, struct node *nd, struct strbuf *out)
 		break;
 	case N_SLABINFO:
 		show_slabinfo(out, sim);
+		break;
+	case N_SWAPS:
+		show_swaps(out, sim);
 		break;
 	case N_TRACE:
 		trace_render(&sim->trace, out);

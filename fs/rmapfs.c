@@ -47,6 +47,7 @@ struct rmapfs {
 struct rmapfs_conf {
 	char *frames;			/* -o frames=N, checked by sim_parse_option */
 	char *failnth;			/* -o failnth=N (test hook) */
+	char *swap;			/* -o swap=N */
 	char *script;			/* --script FILE */
 	int show_help;
 	int show_version;
@@ -57,6 +58,7 @@ struct rmapfs_conf {
 static const struct fuse_opt rmapfs_opts[] = {
 	RMAPFS_OPT("frames=%s", frames, 0),
 	RMAPFS_OPT("failnth=%s", failnth, 0),
+	RMAPFS_OPT("swap=%s", swap, 0),
 	RMAPFS_OPT("--script=%s", script, 0),
 	RMAPFS_OPT("--script %s", script, 0),
 	RMAPFS_OPT("-h", show_help, 1),
@@ -344,6 +346,7 @@ static void usage(const char *prog)
 	       "\n"
 	       "rmapfs options:\n"
 	       "    -o frames=N            physical memory in 4 KiB frames (default %lu)\n"
+	       "    -o swap=N              swap slots (default: as many as frames)\n"
 	       "    -o failnth=N           test hook: the Nth allocation after start-up fails\n"
 	       "    --script FILE          run the commands in FILE before mounting\n"
 	       "    -h, --help             this text\n"
@@ -487,6 +490,10 @@ int main(int argc, char *argv[])
 			conf.frames, SIM_MAX_FRAMES);
 		goto out_args;
 	}
+	if (conf.swap && core_option(&sopt, "swap", conf.swap)) {
+		fprintf(stderr, "rmapfs: bad -o swap=%s\n", conf.swap);
+		goto out_args;
+	}
 	if (conf.failnth && core_option(&sopt, "failnth", conf.failnth)) {
 		fprintf(stderr, "rmapfs: bad -o failnth=%s\n", conf.failnth);
 		goto out_args;
@@ -528,6 +535,7 @@ out_args:
 	fuse_opt_free_args(&args);
 	free(conf.frames);
 	free(conf.failnth);
+	free(conf.swap);
 	free(conf.script);
 	return ret;
 }

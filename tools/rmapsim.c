@@ -30,7 +30,7 @@ struct runner {
 
 static void usage(const char *prog)
 {
-	printf("usage: %s [-o frames=N] [-o failnth=N] [-k] [SCRIPT ...]\n"
+	printf("usage: %s [-o frames=N] [-o swap=N] [-o failnth=N] [-k] [SCRIPT ...]\n"
 	       "\n"
 	       "Run rmapfs commands (docs/commands.md) without mounting: each\n"
 	       "SCRIPT in order on one machine, or stdin when there is none\n"
@@ -39,6 +39,7 @@ static void usage(const char *prog)
 	       "of the virtual tree, e.g. `cat 1/maps`.\n"
 	       "\n"
 	       "    -o frames=N     physical memory in 4 KiB frames (default %lu)\n"
+	       "    -o swap=N       swap slots (default: as many as frames)\n"
 	       "    -o failnth=N    test hook: the Nth allocation after start-up fails\n"
 	       "    -k              keep going after a failing line\n"
 	       "    -h, --help      this text\n"

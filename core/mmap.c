@@ -408,6 +408,13 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		   ((flags & MAP_LOCKED) ? VM_LOCKED : 0) |
 		   mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 
+	/*
+	 * file_mmap_ok: a regular file's offset + length must fit below
+	 * MAX_LFS_FILESIZE (the pgoff-wrap test above cannot fire on 64-bit).
+	 */
+	if (file && pgoff > ((0x7fffffffffffffffUL - len) >> PAGE_SHIFT))
+		return -EOVERFLOW;
+
 	/* mlock_future_check: RLIMIT_MEMLOCK (8 MiB, see core/mlock.c) */
 	if ((vm_flags & VM_LOCKED) &&
 	    ((mm->locked_vm << PAGE_SHIFT) + len) > (8UL << 20))

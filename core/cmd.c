@@ -12,7 +12,9 @@
 
 #include "mm_internal.h"
 #include "filemap.h"
+#include "exec.h"
 #include "memory.h"
+#include "mremap.h"
 #include "page.h"
 #include "vmscan.h"
 #include "task.h"
@@ -600,6 +602,96 @@ static int cmd_munlock(struct cmd_ctx *ctx)
 	return cmd_mlock_common(ctx, false);
 }
 
+static int cmd_mremap(struct cmd_ctx *ctx)
+{
+	unsigned long addr, old_len, new_len, flags = 0, new_addr = 0;
+	struct task_struct *task;
+	long ret;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	ARG_NUM(ctx, 3, true, old_len, "old length");
+	ARG_NUM(ctx, 4, true, new_len, "new length");
+	if (ctx->cl->nr > 5) {
+		char buf[64], *tok, *save = NULL;
+
+		if (strlen(ctx->cl->word[5]) >= sizeof(buf))
+			return fail(ctx, -EINVAL, "malformed FLAGS");
+		strcpy(buf, ctx->cl->word[5]);
+		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(tok, "maymove"))
+				flags |= MREMAP_MAYMOVE;
+			else if (!strcmp(tok, "fixed"))
+				flags |= MREMAP_FIXED;
+			else if (!strcmp(tok, "dontunmap"))
+				flags |= MREMAP_DONTUNMAP;
+			else if (strcmp(tok, "none"))
+				return fail(ctx, -EINVAL, "malformed FLAGS");
+		}
+	}
+	if (ctx->cl->nr > 6)
+		ARG_NUM(ctx, 6, false, new_addr, "new address");
+	ret = do_mremap(task->mm, addr, old_len, new_len, flags, new_addr);
+	switch (ret) {
+	case -EINVAL: return fail(ctx, -EINVAL, "invalid address, lengths or flags");
+	case -EFAULT: return fail(ctx, -EFAULT, "range not inside one VMA");
+	case -ENOMEM: return fail(ctx, -ENOMEM, "no room, limit or commit charge");
+	case -EAGAIN: return fail(ctx, -EAGAIN, "past RLIMIT_MEMLOCK");
+	case -EPERM: return fail(ctx, -EPERM, "address below mmap_min_addr");
+	default:
+		if (ret < 0)
+			return fail(ctx, (int)ret, "mremap failed");
+	}
+	strbuf_printf(ctx->result, "0x%lx\n", (unsigned long)ret);
+	return 0;
+}
+
+static int cmd_brk(struct cmd_ctx *ctx)
+{
+	struct task_struct *task;
+	unsigned long addr, result = 0;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	ARG_NUM(ctx, 2, false, addr, "address");
+	err = sys_brk(task->mm, addr, &result);
+	if (err)
+		return fail(ctx, err, "out of memory");
+	/* brk(2) succeeds even when it refuses: the old break comes back */
+	strbuf_printf(ctx->result, "0x%lx\n", result);
+	return 0;
+}
+
+static int cmd_exec(struct cmd_ctx *ctx)
+{
+	struct task_struct *task;
+	char *path = ctx->cl->path;
+	int err;
+
+	task = arg_task(ctx, 1, &err);
+	if (!task)
+		return err;
+	snprintf(path, sizeof(ctx->cl->path), "%s%s",
+		 ctx->cl->word[2][0] == '/' ? "" : "/", ctx->cl->word[2]);
+	ctx->cl->word[2] = path;	/* journal the absolute path */
+	err = do_execve(ctx->sim, task, path);
+	switch (err) {
+	case 0:
+		return 0;
+	case -ENOENT: return fail(ctx, err, "no such file");
+	case -ENOEXEC: return fail(ctx, err, "not an executable (fewer than 4 pages)");
+	case -EACCES: return fail(ctx, err, "a directory");
+	case -ENOTDIR: return fail(ctx, err, "a path prefix is a file");
+	case -EFAULT: return fail(ctx, err, "cannot set up the stack");
+	default: return fail(ctx, err, "out of memory");
+	}
+}
+
 static int cmd_trace(struct cmd_ctx *ctx)
 {
 	const char *w = ctx->cl->word[1];
@@ -757,6 +849,10 @@ static const struct command {
 	{ "truncate", 2, 2, false, cmd_truncate, "truncate NAME SIZE" },
 	{ "unlink", 1, 1, false, cmd_unlink, "unlink NAME" },
 	{ "sysctl", 2, 2, false, cmd_sysctl, "sysctl NAME VALUE" },
+	{ "mremap", 4, 6, true, cmd_mremap,
+	  "mremap PID OLD OLDLEN NEWLEN [FLAGS [NEWADDR]]" },
+	{ "brk", 2, 2, true, cmd_brk, "brk PID ADDR" },
+	{ "exec", 2, 2, true, cmd_exec, "exec PID PATH" },
 	{ "mlock", 3, 3, true, cmd_mlock, "mlock PID ADDR LEN" },
 	{ "munlock", 3, 3, true, cmd_munlock, "munlock PID ADDR LEN" },
 	{ "unmap", 1, 1, false, cmd_unmap, "unmap PFN" },

@@ -16,7 +16,7 @@
 #include "pgtable.h"
 #include "vmscan.h"
 
-#define RLIMIT_MEMLOCK_PAGES	((8UL << 20) >> PAGE_SHIFT)
+#define RLIMIT_MEMLOCK_PAGES	(RLIMIT_MEMLOCK_BYTES >> PAGE_SHIFT)
 
 /* mlock_vma_page - the page joins the unevictable list, mlocked. */
 void mlock_vma_page(struct sim *sim, struct page *page)

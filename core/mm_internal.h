@@ -7,6 +7,10 @@
 #include "sim.h"
 #include "filemap.h"
 
+/* RLIMIT_MEMLOCK of a simulated (unprivileged) process: 8 MiB, as
+ * Debian 12's systemd sets it for users (v5.15's bare default is 64 KiB). */
+#define RLIMIT_MEMLOCK_BYTES	(8UL << 20)
+
 /*
  * sim_reserve - make sure the pools hold at least this many objects.
  * Return: 0, or -ENOMEM (the pools may have grown; nothing else changed).

@@ -415,9 +415,9 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	if (file && pgoff > ((0x7fffffffffffffffUL - len) >> PAGE_SHIFT))
 		return -EOVERFLOW;
 
-	/* mlock_future_check: RLIMIT_MEMLOCK (8 MiB, see core/mlock.c) */
+	/* mlock_future_check: RLIMIT_MEMLOCK */
 	if ((vm_flags & VM_LOCKED) &&
-	    ((mm->locked_vm << PAGE_SHIFT) + len) > (8UL << 20))
+	    ((mm->locked_vm << PAGE_SHIFT) + len) > RLIMIT_MEMLOCK_BYTES)
 		return -EAGAIN;
 
 	switch (flags & MAP_TYPE) {

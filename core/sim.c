@@ -241,6 +241,7 @@ const char *errno_name(int err)
 		{ ERANGE, "ERANGE" }, { ENOSYS, "ENOSYS" },
 		{ EOVERFLOW, "EOVERFLOW" }, { EUCLEAN, "EUCLEAN" },
 		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ETXTBSY, "ETXTBSY" },
+		{ ENOEXEC, "ENOEXEC" }, { EFBIG, "EFBIG" }, { ENXIO, "ENXIO" },
 	};
 	size_t i;
 

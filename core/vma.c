@@ -317,8 +317,10 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 
 			importer->anon_vma = exporter->anon_vma;
 			err = anon_vma_clone(importer, exporter);
-			if (err)
+			if (err) {
+				importer->anon_vma = NULL;	/* as it was */
 				return err;
+			}
 		}
 	}
 again:

@@ -635,15 +635,16 @@ static int cmd_mremap(struct cmd_ctx *ctx)
 	if (ctx->cl->nr > 6)
 		ARG_NUM(ctx, 6, false, new_addr, "new address");
 	ret = do_mremap(task->mm, addr, old_len, new_len, flags, new_addr);
-	switch (ret) {
+	/* only -4095 .. -1 are errors: an address may look negative */
+	switch (IS_ERR_VALUE((unsigned long)ret) ? ret : 0) {
+	case 0:
+		break;
 	case -EINVAL: return fail(ctx, -EINVAL, "invalid address, lengths or flags");
 	case -EFAULT: return fail(ctx, -EFAULT, "range not inside one VMA");
 	case -ENOMEM: return fail(ctx, -ENOMEM, "no room, limit or commit charge");
 	case -EAGAIN: return fail(ctx, -EAGAIN, "past RLIMIT_MEMLOCK");
 	case -EPERM: return fail(ctx, -EPERM, "address below mmap_min_addr");
-	default:
-		if (ret < 0)
-			return fail(ctx, (int)ret, "mremap failed");
+	default: return fail(ctx, (int)ret, "mremap failed");
 	}
 	strbuf_printf(ctx->result, "0x%lx\n", (unsigned long)ret);
 	return 0;

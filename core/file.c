@@ -85,6 +85,7 @@ static struct inode *inode_alloc(const char *path, unsigned long size)
 	inode->i_size = size;
 	inode->i_count = 1;
 	RB_INIT(&inode->i_mmap);
+	RB_INIT(&inode->i_pages);
 	return inode;
 }
 

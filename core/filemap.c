@@ -20,11 +20,46 @@
 #define CHUNK 512UL
 #define SLOT_SWAP 0x80000000U	/* slot holds a swap offset, not pfn + 1 */
 
+static int chunk_cmp(struct page_chunk *a, struct page_chunk *b)
+{
+	return a->base < b->base ? -1 : a->base > b->base;
+}
+
+RB_GENERATE_STATIC(page_chunk_tree, page_chunk, rb, chunk_cmp)
+
+static struct page_chunk *chunk_of(struct inode *inode, unsigned long index)
+{
+	struct page_chunk key;
+
+	key.base = index & ~(CHUNK - 1);
+	return page_chunk_tree_RB_FIND(&inode->i_pages, &key);
+}
+
+/* The slot of @index, or NULL when its chunk was never made. */
+uint32_t *page_cache_slot(struct inode *inode, unsigned long index)
+{
+	struct page_chunk *c = chunk_of(inode, index);
+
+	return c ? &c->slot[index % CHUNK] : NULL;
+}
+
 static uint32_t *slot_of(struct inode *inode, unsigned long index)
 {
-	if (index / CHUNK >= inode->i_pages_chunks || !inode->i_pages[index / CHUNK])
-		return NULL;
-	return &inode->i_pages[index / CHUNK][index % CHUNK];
+	return page_cache_slot(inode, index);
+}
+
+/* Visit every non-empty slot in index order. */
+void page_cache_for_each_slot(struct inode *inode,
+			      void (*fn)(unsigned long index, uint32_t *slot,
+					 void *arg), void *arg)
+{
+	struct page_chunk *c;
+	unsigned long i;
+
+	RB_FOREACH(c, page_chunk_tree, &inode->i_pages)
+		for (i = 0; i < CHUNK; i++)
+			if (c->slot[i])
+				fn(c->base + i, &c->slot[i], arg);
 }
 
 /* The swap offset in @index's slot, or 0. */
@@ -43,14 +78,11 @@ unsigned long inode_nrpages(struct inode *inode)
 struct page *find_get_page(struct sim *sim, struct inode *inode,
 			   unsigned long index)
 {
-	uint32_t *chunk;
+	uint32_t *slot = slot_of(inode, index);
 
-	if (index / CHUNK >= inode->i_pages_chunks)
+	if (!slot || !*slot || (*slot & SLOT_SWAP))
 		return NULL;
-	chunk = inode->i_pages[index / CHUNK];
-	if (!chunk || !chunk[index % CHUNK] || (chunk[index % CHUNK] & SLOT_SWAP))
-		return NULL;
-	return pfn_to_page(sim, chunk[index % CHUNK] - 1);
+	return pfn_to_page(sim, *slot - 1);
 }
 
 /*
@@ -59,24 +91,15 @@ struct page *find_get_page(struct sim *sim, struct inode *inode,
  */
 int filemap_prepare(struct inode *inode, unsigned long index)
 {
-	unsigned long c = index / CHUNK;
+	struct page_chunk *c;
 
-	if (c >= inode->i_pages_chunks) {
-		unsigned long n = c + 1;
-		uint32_t **top = rm_realloc(inode->i_pages, n * sizeof(*top));
-
-		if (!top)
-			return -ENOMEM;
-		memset(top + inode->i_pages_chunks, 0,
-		       (n - inode->i_pages_chunks) * sizeof(*top));
-		inode->i_pages = top;
-		inode->i_pages_chunks = n;
-	}
-	if (!inode->i_pages[c]) {
-		inode->i_pages[c] = rm_calloc(CHUNK, sizeof(uint32_t));
-		if (!inode->i_pages[c])
-			return -ENOMEM;
-	}
+	if (chunk_of(inode, index))
+		return 0;
+	c = rm_calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->base = index & ~(CHUNK - 1);
+	page_chunk_tree_RB_INSERT(&inode->i_pages, c);
 	return 0;
 }
 
@@ -95,8 +118,7 @@ struct page *shmem_alloc_cache_page(struct sim *sim, struct inode *inode,
 	SetPage(page, PG_uptodate);
 	page->mapping = (uintptr_t)inode;
 	page->index = index;
-	inode->i_pages[index / CHUNK][index % CHUNK] =
-		(uint32_t)(page_to_pfn(sim, page) + 1);
+	*slot_of(inode, index) = (uint32_t)(page_to_pfn(sim, page) + 1);
 	inode->nrpages++;
 	sim->vmstat[NR_FILE_PAGES]++;
 	sim->vmstat[NR_SHMEM]++;
@@ -111,8 +133,7 @@ static void add_to_page_cache(struct sim *sim, struct inode *inode,
 	get_page(page);
 	page->mapping = (uintptr_t)inode;
 	page->index = index;
-	inode->i_pages[index / CHUNK][index % CHUNK] =
-		(uint32_t)(page_to_pfn(sim, page) + 1);
+	*slot_of(inode, index) = (uint32_t)(page_to_pfn(sim, page) + 1);
 	inode->nrpages++;
 	sim->vmstat[NR_FILE_PAGES]++;
 	sim->vmstat[NR_SHMEM]++;
@@ -126,7 +147,7 @@ static void add_to_page_cache(struct sim *sim, struct inode *inode,
  * The caller made the slot and checked that a frame is free.
  */
 struct page *shmem_swapin_or_alloc(struct sim *sim, struct inode *inode,
-				   unsigned long index)
+				   unsigned long index, bool fault)
 {
 	unsigned long off = shmem_swap_entry(inode, index);
 	struct page *page;
@@ -142,7 +163,7 @@ struct page *shmem_swapin_or_alloc(struct sim *sim, struct inode *inode,
 	if (page) {
 		get_page(page);
 	} else {
-		page = swapin_page(sim, off);
+		page = swapin_page(sim, off, fault);
 		lru_cache_add(sim, page, NULL);
 	}
 	inode->swapped--;
@@ -171,7 +192,7 @@ int shmem_writepage(struct sim *sim, struct page *page)
 		return -ENOMEM;
 	off = page->private;
 	swap_duplicate(sim, off);	/* swap_shmem_alloc: the slot's ref */
-	inode->i_pages[index / CHUNK][index % CHUNK] = SLOT_SWAP | (uint32_t)off;
+	*slot_of(inode, index) = SLOT_SWAP | (uint32_t)off;
 	inode->nrpages--;
 	inode->swapped++;
 	sim->vmstat[NR_FILE_PAGES]--;
@@ -186,27 +207,24 @@ int shmem_writepage(struct sim *sim, struct page *page)
 void filemap_for_each(struct sim *sim, struct inode *inode,
 		      void (*fn)(struct page *page, void *arg), void *arg)
 {
-	unsigned long c, i;
+	struct page_chunk *c;
+	unsigned long i;
 
-	for (c = 0; c < inode->i_pages_chunks; c++) {
-		if (!inode->i_pages[c])
-			continue;
+	RB_FOREACH(c, page_chunk_tree, &inode->i_pages)
 		for (i = 0; i < CHUNK; i++)
-			if (inode->i_pages[c][i] && !(inode->i_pages[c][i] & SLOT_SWAP))
-				fn(pfn_to_page(sim, inode->i_pages[c][i] - 1), arg);
-	}
+			if (c->slot[i] && !(c->slot[i] & SLOT_SWAP))
+				fn(pfn_to_page(sim, c->slot[i] - 1), arg);
 }
 
 /* The inode is going: drop the cache's references (nothing maps it). */
 void truncate_inode_pages_final(struct sim *sim, struct inode *inode)
 {
-	unsigned long c, i;
+	struct page_chunk *c, *tmp;
+	unsigned long i;
 
-	for (c = 0; c < inode->i_pages_chunks; c++) {
-		if (!inode->i_pages[c])
-			continue;
+	RB_FOREACH_SAFE(c, page_chunk_tree, &inode->i_pages, tmp) {
 		for (i = 0; i < CHUNK; i++) {
-			uint32_t v = inode->i_pages[c][i];
+			uint32_t v = c->slot[i];
 
 			if (!v)
 				continue;
@@ -218,11 +236,10 @@ void truncate_inode_pages_final(struct sim *sim, struct inode *inode)
 			sim->vmstat[NR_FILE_PAGES]--;
 			sim->vmstat[NR_SHMEM]--;
 		}
-		free(inode->i_pages[c]);
+		page_chunk_tree_RB_REMOVE(&inode->i_pages, c);
+		free(c);
 	}
-	free(inode->i_pages);
-	inode->i_pages = NULL;
-	inode->i_pages_chunks = inode->nrpages = inode->swapped = 0;
+	inode->nrpages = inode->swapped = 0;
 }
 
 /* ---- write(2), read(2), truncate(2) on a file (shmem_file_write_iter,
@@ -252,7 +269,7 @@ int filemap_write(struct sim *sim, struct inode *inode, unsigned long offset,
 			return err;
 		if (!nr_free_frames(sim))
 			return -ENOMEM;
-		page = shmem_swapin_or_alloc(sim, inode, index);
+		page = shmem_swapin_or_alloc(sim, inode, index, false);
 	}
 	page->content = value;
 	SetPage(page, PG_dirty);
@@ -281,7 +298,7 @@ int filemap_read(struct sim *sim, struct inode *inode, unsigned long offset,
 		if (!nr_free_frames(sim) &&
 		    !lookup_swap_cache(sim, shmem_swap_entry(inode, offset >> PAGE_SHIFT)))
 			return -ENOMEM;
-		shmem_swapin_or_alloc(sim, inode, offset >> PAGE_SHIFT);
+		shmem_swapin_or_alloc(sim, inode, offset >> PAGE_SHIFT, false);
 	}
 	page = find_get_page(sim, inode, offset >> PAGE_SHIFT);
 	*value = page ? page->content : 0;
@@ -311,12 +328,12 @@ static int unmap_one_vma(struct vm_area_struct *vma, void *arg)
 	return 0;
 }
 
-static void delete_from_page_cache(struct sim *sim, struct inode *inode,
-				   struct page *page)
+void delete_from_page_cache(struct sim *sim, struct inode *inode,
+			    struct page *page)
 {
 	unsigned long index = page->index;
 
-	inode->i_pages[index / CHUNK][index % CHUNK] = 0;
+	*slot_of(inode, index) = 0;
 	inode->nrpages--;
 	sim->vmstat[NR_FILE_PAGES]--;
 	sim->vmstat[NR_SHMEM]--;
@@ -332,7 +349,7 @@ static void delete_from_page_cache(struct sim *sim, struct inode *inode,
  */
 int shmem_truncate(struct sim *sim, struct inode *inode, unsigned long size)
 {
-	unsigned long first = (size + PAGE_SIZE - 1) >> PAGE_SHIFT, c, i;
+	unsigned long first = (size + PAGE_SIZE - 1) >> PAGE_SHIFT, i;
 	struct unmap_ctx u = { sim, first };
 	unsigned long dropped = 0;
 
@@ -341,18 +358,20 @@ int shmem_truncate(struct sim *sim, struct inode *inode, unsigned long size)
 	if (size < inode->i_size) {
 		vma_interval_tree_foreach(&inode->i_mmap, first, ~0UL,
 					  unmap_one_vma, &u);
-		for (c = first / CHUNK; c < inode->i_pages_chunks; c++) {
-			if (!inode->i_pages[c])
+		struct page_chunk *c;
+
+		RB_FOREACH(c, page_chunk_tree, &inode->i_pages) {
+			if (c->base + CHUNK <= first)
 				continue;
 			for (i = 0; i < CHUNK; i++) {
-				unsigned long index = c * CHUNK + i;
-				uint32_t v = inode->i_pages[c][i];
+				unsigned long index = c->base + i;
+				uint32_t v = c->slot[i];
 
 				if (index < first || !v)
 					continue;
 				if (v & SLOT_SWAP) {
 					/* shmem_free_swap */
-					inode->i_pages[c][i] = 0;
+					c->slot[i] = 0;
 					inode->swapped--;
 					free_swap_and_cache(sim, v & ~SLOT_SWAP);
 				} else {

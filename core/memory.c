@@ -98,6 +98,8 @@ void mark_page_accessed(struct sim *sim, struct page *page)
 {
 	if (!PageTest(page, PG_referenced)) {
 		SetPage(page, PG_referenced);
+	} else if (PageTest(page, PG_unevictable)) {
+		/* the unevictable list is never rotated: nothing to do */
 	} else if (!PageTest(page, PG_active)) {
 		activate_page(sim, page);
 		ClearPage(page, PG_referenced);
@@ -390,7 +392,7 @@ static struct page *shmem_getpage(struct sim *sim, struct inode *inode,
 	struct page *page = find_get_page(sim, inode, index);
 
 	if (!page) {
-		page = shmem_swapin_or_alloc(sim, inode, index);
+		page = shmem_swapin_or_alloc(sim, inode, index, true);
 		trace(sim, "shmem_getpage", "%s index %lu: new pfn %lu",
 		      inode->path, index, page_to_pfn(sim, page));
 	}
@@ -517,7 +519,7 @@ static void do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 	if (page) {
 		get_page(page);		/* the PTE's reference */
 	} else {
-		page = swapin_page(sim, off);	/* reserved: cannot fail */
+		page = swapin_page(sim, off, true);	/* reserved: cannot fail */
 		lru_cache_add(sim, page, vma);
 	}
 	mm->rss_stat[MM_ANONPAGES]++;
@@ -618,7 +620,8 @@ static int access_fail(struct mm_struct *mm, const struct access_plan *p,
 {
 	struct sim *sim = mm->sim;
 
-	sim->vmstat[p->sigbus ? SIM_SIGBUS : SIM_SEGV]++;
+	if (p->err != -EAGAIN)	/* a page under migration is no signal */
+		sim->vmstat[p->sigbus ? SIM_SIGBUS : SIM_SEGV]++;
 	if (p->sigbus)
 		sim->vmstat[PGFAULT]++;	/* handle_mm_fault was entered */
 	snprintf(sim->fault_cause, sizeof(sim->fault_cause), "%s at 0x%lx",
@@ -724,26 +727,137 @@ int access_touch(struct mm_struct *mm, unsigned long addr, unsigned long len,
 }
 
 /*
- * populate_range - MAP_POPULATE: GUP faults over the range, writes for
- * private writable VMAs, reads otherwise; like mm_populate, it stops
- * quietly when memory runs out (the mapping stays).
+ * gup_one - faultin_page for one page of get_user_pages: a fault where
+ * the page is not there (or not writable for a write), else FOLL_TOUCH's
+ * mark_page_accessed. GUP raises no signal: an inaccessible VMA, a fault
+ * past the end of a file or an allocation failure just end it.
+ * Return: 0, or -EFAULT / -ENOMEM.
+ */
+static int gup_one(struct mm_struct *mm, unsigned long addr, bool write)
+{
+	struct sim *sim = mm->sim;
+	struct access_plan p;
+	pte_t *ptep;
+
+	plan_access(mm, addr, write, &p);
+	if (p.err) {
+		if (p.sigbus)
+			sim->vmstat[PGFAULT]++;	/* handle_mm_fault entered */
+		return -EFAULT;
+	}
+	if (p.grow_to)
+		return -EFAULT;		/* GUP does not grow stacks here */
+	if (p.fault) {
+		if (reserve_for_access(mm, addr, &p))
+			return -ENOMEM;
+		handle_mm_fault(p.vma, addr, write);
+	}
+	/* faultin_page retries: follow_page_pte with FOLL_TOUCH (and
+	 * FOLL_MLOCK in a locked VMA) on whatever is mapped now */
+	ptep = pte_offset(mm, addr);
+	if (ptep && pte_present(*ptep) && !pte_special(*ptep)) {
+		struct page *page = pfn_to_page(sim, pte_pfn(*ptep));
+
+		if (write && !pte_dirty(*ptep) && !PageTest(page, PG_dirty))
+			SetPage(page, PG_dirty);	/* set_page_dirty */
+		mark_page_accessed(sim, page);
+		if (p.vma->vm_flags & VM_LOCKED)
+			mlock_vma_page(sim, page);
+	}
+	return 0;
+}
+
+/*
+ * populate_vma_page_range - GUP over [start, end) of @vma: writes for a
+ * private writable VMA, reads otherwise; an inaccessible VMA fails
+ * (no FOLL_FORCE). Return: pages done, or -errno when none was.
+ */
+static long populate_vma_page_range(struct vm_area_struct *vma,
+				    unsigned long start, unsigned long end)
+{
+	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	unsigned long a;
+	int err;
+
+	if (vma->vm_flags & VM_LOCKONFAULT)
+		return (long)((end - start) >> PAGE_SHIFT);
+	if (!vma_is_accessible(vma))
+		return -EFAULT;		/* check_vma_flags */
+	for (a = start; a < end; a += PAGE_SIZE) {
+		err = gup_one(vma->vm_mm, a, write);
+		if (err)
+			return a > start ? (long)((a - start) >> PAGE_SHIFT) : err;
+	}
+	return (long)((end - start) >> PAGE_SHIFT);
+}
+
+/*
+ * populate_range - __mm_populate with ignore_errors: VMA by VMA; after a
+ * partial run it starts again at the page that failed, and a failure
+ * with nothing done moves on to the next VMA. The mapping stays whatever
+ * happens, as mm_populate leaves it.
  */
 int populate_range(struct mm_struct *mm, unsigned long start,
 		   unsigned long end)
 {
-	unsigned long a;
+	unsigned long nstart, nend;
+
+	for (nstart = start; nstart < end; nstart = nend) {
+		struct vm_area_struct *vma = find_vma(mm, nstart);
+		long ret;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		nend = vma->vm_end < end ? vma->vm_end : end;
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
+			continue;
+		if (nstart < vma->vm_start)
+			nstart = vma->vm_start;
+		ret = populate_vma_page_range(vma, nstart, nend);
+		if (ret < 0)
+			continue;	/* ignore_errors: the next VMA */
+		nend = nstart + ((unsigned long)ret << PAGE_SHIFT);
+	}
+	return 0;
+}
+
+/*
+ * populate_reserve - fill the reserves with everything populating [start,
+ * end) may allocate: an anon_vma and AVC per VMA, the page tables, the
+ * page-cache slots; and check the frames. Return: 0 or -ENOMEM.
+ */
+int populate_reserve(struct mm_struct *mm, unsigned long start,
+		     unsigned long end)
+{
+	struct sim *sim = mm->sim;
+	unsigned long a, tables = 1, vmas = 0, frames = 0;
+	struct vm_area_struct *last = NULL;
+	struct access_plan p;
+	int err;
 
 	for (a = start; a < end; a += PAGE_SIZE) {
 		struct vm_area_struct *vma = find_vma(mm, a);
-		bool write;
 
 		if (!vma || vma->vm_start > a)
-			break;
-		write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
-		if (access_one(mm, a, write, false, NULL))
-			break;
+			continue;
+		if (vma != last) {
+			vmas++;
+			last = vma;
+		}
+		plan_access(mm, a, (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE,
+			    &p);
+		if (p.err)
+			continue;
+		frames += (unsigned long)p.frames;
+		if (p.cache_slot && filemap_prepare(vma->vm_file->f_inode, p.index))
+			return -ENOMEM;
+		if (a == start || !(a & ((1UL << PMD_SHIFT) - 1)))
+			tables += (unsigned long)pte_alloc_need(mm, a);
 	}
-	return 0;
+	if (frames > nr_free_frames(sim))
+		return -ENOMEM;
+	err = sim_reserve(sim, 0, vmas, vmas);
+	return err ? err : sim_reserve_tables(sim, tables);
 }
 
 /* populate_need - frames populating [start, end) may allocate (the

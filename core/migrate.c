@@ -114,7 +114,7 @@ static void move_to_new_page(struct sim *sim, struct page *new, struct page *old
 	} else if (old->mapping && !PageAnon(old)) {
 		struct inode *inode = (struct inode *)old->mapping;
 
-		inode->i_pages[old->index / 512][old->index % 512] =
+		*page_cache_slot(inode, old->index) =
 			(uint32_t)(page_to_pfn(sim, new) + 1);
 		get_page(new);
 		put_page(sim, old);

@@ -31,6 +31,7 @@ void mlock_vma_page(struct sim *sim, struct page *page)
 		if (on_lru)
 			lru_del(sim, page);
 		SetPage(page, PG_unevictable);
+		ClearPage(page, PG_active);	/* lru_add_fn: unevictable */
 		if (on_lru)
 			lru_cache_add(sim, page, NULL);
 	}
@@ -107,7 +108,7 @@ int do_mlock(struct mm_struct *mm, unsigned long start, unsigned long len,
 	     bool lock)
 {
 	struct vm_area_struct *vma, *prev;
-	unsigned long end, nstart, tmp, newly = 0, newflags, frames;
+	unsigned long end, nstart, tmp, newly = 0, newflags;
 	int err;
 
 	len = PAGE_ALIGN(len + offset_in_page(start));
@@ -135,12 +136,9 @@ int do_mlock(struct mm_struct *mm, unsigned long start, unsigned long len,
 	}
 	if (lock && mm->locked_vm + newly > RLIMIT_MEMLOCK_PAGES)
 		return -ENOMEM;
-	if (lock) {
-		frames = populate_need(mm, start, end);
-		if (frames > nr_free_frames(mm->sim))
-			return -EAGAIN;
-	}
 	err = reserve_for_vmas(mm, start, end);
+	if (!err && lock)
+		err = populate_reserve(mm, start, end);	/* nothing fails later */
 	if (err)
 		return lock ? -EAGAIN : err;
 

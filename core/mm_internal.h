@@ -70,8 +70,14 @@ int filemap_prepare(struct inode *inode, unsigned long index);
 struct page *shmem_alloc_cache_page(struct sim *sim, struct inode *inode,
 				    unsigned long index);
 struct page *shmem_swapin_or_alloc(struct sim *sim, struct inode *inode,
-				   unsigned long index);
+				   unsigned long index, bool fault);
+void delete_from_page_cache(struct sim *sim, struct inode *inode,
+			    struct page *page);
 unsigned long shmem_swap_entry(struct inode *inode, unsigned long index);
+uint32_t *page_cache_slot(struct inode *inode, unsigned long index);
+void page_cache_for_each_slot(struct inode *inode,
+			      void (*fn)(unsigned long index, uint32_t *slot,
+					 void *arg), void *arg);
 void truncate_inode_pages_final(struct sim *sim, struct inode *inode);
 void mark_page_accessed(struct sim *sim, struct page *page);
 /* mlock_vma_page - PG_mlocked, onto the unevictable list (core/mlock.c). */

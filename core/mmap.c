@@ -44,7 +44,7 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages)
  * RAM + swap. Return: 0 or -ENOMEM. */
 int vm_enough_memory(struct mm_struct *mm, unsigned long pages)
 {
-	if (pages > mm->sim->opt.frames)
+	if (pages > mm->sim->opt.frames + mm->sim->opt.swap_slots)
 		return -ENOMEM;
 	return 0;
 }

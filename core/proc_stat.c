@@ -85,14 +85,15 @@ static void show_val_kb(struct strbuf *m, const char *label,
  * order. MemTotal is every frame of -o frames=N, pfn 0 included (a real
  * kernel leaves its reserved pages, the zero page among them, out of
  * totalram: one page of difference, kept so MemTotal reads as the
- * configured size). Cached is NR_FILE_PAGES less the swap cache and
- * buffers, neither of which exists yet.
+ * configured size). Cached is NR_FILE_PAGES less the swap cache (which
+ * add_to_swap_cache counts in both) and buffers (none here).
  */
 void show_meminfo(struct strbuf *m, struct sim *sim)
 {
 	show_val_kb(m, "MemTotal:       ", sim->opt.frames);
 	show_val_kb(m, "MemFree:        ", sim->nr_free);
-	show_val_kb(m, "Cached:         ", sim->vmstat[NR_FILE_PAGES]);
+	show_val_kb(m, "Cached:         ",
+		    sim->vmstat[NR_FILE_PAGES] - sim->vmstat[NR_SWAPCACHE]);
 	show_val_kb(m, "AnonPages:      ", sim->vmstat[NR_ANON_MAPPED]);
 	show_val_kb(m, "Mapped:         ", sim->vmstat[NR_FILE_MAPPED]);
 	show_val_kb(m, "Shmem:          ", sim->vmstat[NR_SHMEM]);

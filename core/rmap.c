@@ -210,19 +210,21 @@ static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
 	pte_t *pte = page_vma_mapped(page, vma, address);
 	int referenced = 0;
 
-	if (!pte)
-		return true;
-	if (vma->vm_flags & VM_LOCKED) {
-		pra->vm_flags |= VM_LOCKED;
-		return false;	/* stop the whole walk */
+	if (pte) {	/* page_vma_mapped_walk finds at most one PTE here */
+		if (vma->vm_flags & VM_LOCKED) {
+			pra->vm_flags |= VM_LOCKED;
+			return false;	/* stop the whole walk */
+		}
+		if (*pte & _PAGE_ACCESSED) {
+			*pte &= ~_PAGE_ACCESSED;	/* ptep_clear_flush_young */
+			/* a sequentially read mapping does not count */
+			if (!(vma->vm_flags & VM_SEQ_READ))
+				referenced++;
+		}
+		pra->mapcount--;
 	}
-	if (*pte & _PAGE_ACCESSED) {
-		*pte &= ~_PAGE_ACCESSED;	/* ptep_clear_flush_young */
-		/* a sequentially read mapping does not count */
-		if (!(vma->vm_flags & VM_SEQ_READ))
-			referenced++;
-	}
-	pra->mapcount--;
+	/* even where the page is not mapped, the first VMA visited takes
+	 * the page's young flag (test_and_clear_page_young) */
 	if (referenced)
 		ClearPage(page, PG_idle);
 	if (PageTest(page, PG_young)) {	/* test_and_clear_page_young */

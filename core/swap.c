@@ -96,6 +96,7 @@ static void __add_to_swap_cache(struct sim *sim, struct page *page,
 	page->private = off;
 	sim->swap.cache[off] = (uint32_t)(page_to_pfn(sim, page) + 1);
 	sim->vmstat[NR_SWAPCACHE]++;
+	sim->vmstat[NR_FILE_PAGES]++;	/* add_to_swap_cache counts both */
 }
 
 /*
@@ -124,6 +125,7 @@ void delete_from_swap_cache(struct sim *sim, struct page *page)
 	ClearPage(page, PG_swapcache);
 	page->private = 0;
 	sim->vmstat[NR_SWAPCACHE]--;
+	sim->vmstat[NR_FILE_PAGES]--;
 	slot_maybe_free(sim, off);
 	put_page(sim, page);
 }
@@ -206,11 +208,11 @@ void swap_writepage(struct sim *sim, struct page *page)
 }
 
 /*
- * swapin_page - a fresh page read from slot @off into the swap cache
- * (a major fault). The caller checked a frame is free.
+ * swapin_page - a fresh page read from slot @off into the swap cache (a
+ * major fault when @fault). The caller checked a frame is free.
  * Return: the page, holding the caller's reference and the cache's.
  */
-struct page *swapin_page(struct sim *sim, unsigned long off)
+struct page *swapin_page(struct sim *sim, unsigned long off, bool fault)
 {
 	struct page *page = alloc_page(sim);
 
@@ -220,7 +222,8 @@ struct page *swapin_page(struct sim *sim, unsigned long off)
 	SetPage(page, PG_swapbacked);
 	__add_to_swap_cache(sim, page, off);
 	sim->vmstat[PSWPIN]++;
-	sim->vmstat[PGMAJFAULT]++;
+	if (fault)
+		sim->vmstat[PGMAJFAULT]++;	/* read(2) passes no fault_type */
 	trace(sim, "swap_readpage", "slot %lu -> pfn %lu", off,
 	      page_to_pfn(sim, page));
 	return page;

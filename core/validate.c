@@ -469,6 +469,15 @@ static void inode_set_add(struct inode_set *set, struct inode *inode)
 	set->v[set->n++] = inode;
 }
 
+static void count_swap_slot(unsigned long index, uint32_t *slot, void *arg)
+{
+	uint32_t *refs = arg;
+
+	(void)index;
+	if (*slot & 0x80000000U)	/* SLOT_SWAP: a swap offset */
+		refs[*slot & ~0x80000000U]++;
+}
+
 /* shmem slots holding swap entries, of every inode reachable: the
  * namespace, and unlinked or /dev/zero inodes through the VMAs. */
 static void count_shmem_swap(struct sim *sim, uint32_t *refs)
@@ -477,7 +486,6 @@ static void count_shmem_swap(struct sim *sim, uint32_t *refs)
 	struct task_struct *task, *tmp;
 	struct inode *inode, *itmp;
 	struct vm_area_struct *vma;
-	unsigned long idx, off;
 	size_t i;
 
 	HASH_ITER(hh, sim->files, inode, itmp)
@@ -487,11 +495,7 @@ static void count_shmem_swap(struct sim *sim, uint32_t *refs)
 			if (vma->vm_file)
 				inode_set_add(&set, vma->vm_file->f_inode);
 	for (i = 0; i < set.n; i++)
-		for (idx = 0; idx < set.v[i]->i_pages_chunks * 512; idx++) {
-			off = shmem_swap_entry(set.v[i], idx);
-			if (off)
-				refs[off]++;
-		}
+		page_cache_for_each_slot(set.v[i], count_swap_slot, refs);
 	free(set.v);
 }
 

@@ -75,6 +75,7 @@ void lru_cache_add(struct sim *sim, struct page *page,
 	    !PageTest(page, PG_mlocked)) {
 		SetPage(page, PG_mlocked);
 		SetPage(page, PG_unevictable);
+		ClearPage(page, PG_active);
 		sim->vmstat[UNEVICTABLE_PGS_MLOCKED]++;
 	}
 	lru_link(sim, page, page_lru(page));
@@ -141,14 +142,17 @@ static enum page_references page_check_references(struct sim *sim,
 	if (vm_flags & VM_LOCKED)
 		return PAGEREF_RECLAIM;	/* try_to_unmap will mlock it */
 	if (referenced_ptes) {
-		/* all mapped swap-backed pages get activated: anon is
-		 * cheap to keep and expensive to fault back */
-		if (PageTest(page, PG_swapbacked))
-			return PAGEREF_ACTIVATE;
+		/*
+		 * Since v5.9 anonymous pages are treated like file pages: a
+		 * mapped page starts with a reference from its fault, so it
+		 * is marked and spared one trip; a second reference (or more
+		 * than one PTE) activates it.
+		 */
 		SetPage(page, PG_referenced);
 		if (referenced_page || referenced_ptes > 1)
 			return PAGEREF_ACTIVATE;
-		if (vm_flags & VM_EXEC)
+		/* file-backed executable pages after their first use */
+		if ((vm_flags & VM_EXEC) && !PageTest(page, PG_swapbacked))
 			return PAGEREF_ACTIVATE;
 		return PAGEREF_KEEP;
 	}
@@ -165,10 +169,12 @@ static void shrink_active_list(struct sim *sim, struct reclaim_stat *st)
 		struct page *page = pfn_to_page(sim, sim->lru_tail[LRU_ACTIVE_ANON]);
 		unsigned long vm_flags = 0;
 
-		/* referenced or not, anon pages go inactive in 5.15 (only
-		 * executable file pages keep their place) */
+		/* referenced or not, swap-backed pages go inactive (only
+		 * executable file pages keep their place); PG_referenced
+		 * stays, PG_workingset marks the page as once active */
 		page_referenced(sim, page, &vm_flags);
-		deactivate_page(sim, page);
+		lru_reflag(sim, page, PG_workingset, PG_active);
+		sim->vmstat[PGDEACTIVATE]++;
 		st->deactivated++;
 	}
 }
@@ -218,10 +224,25 @@ static bool shrink_page(struct sim *sim, struct page *page,
 		}
 	}
 	if (!PageAnon(page) && page->mapping) {
-		/* a tmpfs page: shmem_writepage moves it to swap */
-		if (shmem_writepage(sim, page)) {
-			activate_page(sim, page);
-			st->activated++;
+		if (PageTest(page, PG_dirty)) {
+			/* pageout: shmem_writepage moves a dirty tmpfs page
+			 * to swap */
+			if (shmem_writepage(sim, page)) {
+				activate_page(sim, page);
+				st->activated++;
+				return false;
+			}
+		} else {
+			/* clean: __remove_mapping drops it from the cache (a
+			 * later read finds a hole, which it was) */
+			lru_del(sim, page);
+			delete_from_page_cache(sim, (struct inode *)page->mapping, page);
+			if (page->_refcount == 0) {
+				st->reclaimed++;
+				sim->vmstat[PGSTEAL]++;
+				trace(sim, "shrink_page_list", "pfn %lu: clean, dropped", pfn);
+				return true;
+			}
 			return false;
 		}
 	}

@@ -27,6 +27,10 @@ int access_touch(struct mm_struct *mm, unsigned long addr, unsigned long len,
 int populate_range(struct mm_struct *mm, unsigned long start,
 		   unsigned long end);
 
+/* Reserve all that populating [start, end) may allocate. Return: 0 or
+ * -ENOMEM. */
+int populate_reserve(struct mm_struct *mm, unsigned long start,
+		     unsigned long end);
 /* Frames populating [start, end) may allocate. */
 unsigned long populate_need(struct mm_struct *mm, unsigned long start,
 			    unsigned long end);

@@ -175,6 +175,19 @@ struct mm_struct {
 };
 
 /*
+ * struct page_chunk - 512 consecutive page-cache slots of one inode: 0
+ * empty, pfn + 1 for a page, or a swap offset tagged with SLOT_SWAP.
+ * Owned by the inode; made on first use, freed with the inode.
+ */
+struct page_chunk {
+	unsigned long base;		/* first index, a multiple of 512 */
+	uint32_t slot[512];
+	RB_ENTRY(page_chunk) rb;
+};
+
+RB_HEAD(page_chunk_tree, page_chunk);
+
+/*
  * struct inode - a simulated file (inode and address_space in one), or the
  * shmem object behind a shared anonymous mapping. Refcounted: the
  * namespace holds one reference while the path is linked, each open
@@ -191,8 +204,8 @@ struct inode {
 	struct immap_tree i_mmap;	/* every VMA mapping this file */
 	unsigned long i_mmap_count;	/* VMAs in i_mmap */
 	unsigned long i_mmap_writable;	/* VM_SHARED mappings */
-	uint32_t **i_pages;		/* page cache: chunks of 512 pfns+1 */
-	unsigned long i_pages_chunks;	/* entries in i_pages */
+	struct page_chunk_tree i_pages;	/* page cache: chunks of 512 slots,
+					 * by index (sparse, like the xarray) */
 	unsigned long nrpages;		/* pages in the cache */
 	unsigned long swapped;		/* slots holding a swap entry */
 	UT_hash_handle hh;		/* sim->files by path (when linked) */

@@ -31,7 +31,7 @@ void free_swap_and_cache(struct sim *sim, unsigned long off);
 bool try_to_free_swap(struct sim *sim, struct page *page);
 bool reuse_swap_page(struct sim *sim, struct page *page);
 void swap_writepage(struct sim *sim, struct page *page);
-struct page *swapin_page(struct sim *sim, unsigned long off);
+struct page *swapin_page(struct sim *sim, unsigned long off, bool fault);
 unsigned long swap_slots_free(struct sim *sim);
 bool vm_swap_full(struct sim *sim);
 void show_swaps(struct strbuf *m, struct sim *sim);

@@ -10,7 +10,8 @@
 source "$(dirname "$0")/lib.sh"
 
 NAME=s3_oom
-OPTS=(-o frames=16)
+# no swap device: the derivations count RAM alone (overcommit is RAM + swap)
+OPTS=(-o frames=16 -o swap=0)
 
 # 1. The expected output, as run_scenario does it (with the option).
 out="$TMPROOT/$NAME.stdout"

@@ -216,6 +216,128 @@ START_TEST(test_anon_write_after_read_copies_zero_page)
 }
 END_TEST
 
+START_TEST(test_read_of_exec_only_vma_maps_zero_page)
+{
+	struct t_vmstat v0;
+	uint64_t val;
+
+	/* x86 access_error never tests VM_READ: --x is readable, and its
+	 * PTE (PAGE_READONLY_EXEC) has no NX bit. */
+	MAP_FIXED_ANON(T.mm, BASE, 1, PROT_EXEC, 0);
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(access_read(T.mm, BASE, &val), 0);
+	CHECK_SIM(T.sim);
+	ASSERT_PTE(T.mm, BASE, 0, (PTE_RO & ~_PAGE_NX) | _PAGE_SPECIAL);
+	ASSERT_VMSTAT(T.sim, &v0, { PGFAULT, 1 }, { SIM_ZERO_MAP, 1 },
+		      { NR_PAGETABLE, 2 });
+	ck_assert_int_eq(access_write(T.mm, BASE, 1), -EACCES);
+	CHECK_SIM(T.sim);
+}
+END_TEST
+
+START_TEST(test_access_to_old_pte_sets_accessed_without_fault)
+{
+	struct t_vmstat v0;
+	struct mm_struct *cmm;
+	uint64_t val;
+
+	/* fork leaves the child's PTE old; the CPU sets the accessed bit on
+	 * the next access, no fault taken. */
+	MAP_FIXED_ANON(T.mm, BASE, 1, RW, 0);
+	ck_assert_int_eq(access_write(T.mm, BASE, 4), 0);
+	CHECK_SIM(T.sim);
+	cmm = t_mm(T.sim, fork_of(1));
+	ASSERT_PTE(cmm, BASE, 1, OLD(PTE_RO | PTE_MKDIRTY));
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(access_read(cmm, BASE, &val), 0);
+	CHECK_SIM(T.sim);
+	ck_assert_uint_eq(val, 4);
+	ASSERT_PTE(cmm, BASE, 1, PTE_RO | PTE_MKDIRTY);
+	ASSERT_VMSTAT_SAME(T.sim, &v0);
+}
+END_TEST
+
+START_TEST(test_map_populate_write_faults_private_writable)
+{
+	struct t_vmstat v0;
+	unsigned long i;
+
+	/* MAP_POPULATE on private rw-: GUP write faults, real pages
+	 * (§7.11); on private r--: read faults, the zero page. */
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(vm_mmap_pgoff(T.mm, BASE, 4 * PG, RW,
+				       MAP_ANON_PRIV | MAP_FIXED | MAP_POPULATE, NULL, 0),
+			 (long)BASE);
+	CHECK_SIM(T.sim);
+	for (i = 0; i < 4; i++)
+		ASSERT_PTE(T.mm, BASE + i * PG, i + 1, PTE_ANON_RW);
+	ASSERT_RSS(T.mm, 4, 0, 0);
+	ASSERT_VMSTAT(T.sim, &v0, { PGFAULT, 4 }, { SIM_ANON_FAULT, 4 },
+		      { NR_ANON_MAPPED, 4 }, { NR_FREE_PAGES, -4 },
+		      { NR_PAGETABLE, 2 }, { SIM_ANON_VMA_ALLOC, 1 });
+
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(vm_mmap_pgoff(T.mm, BASE + 8 * PG, 2 * PG, RO,
+				       MAP_ANON_PRIV | MAP_FIXED | MAP_POPULATE, NULL, 0),
+			 (long)(BASE + 8 * PG));
+	CHECK_SIM(T.sim);
+	ASSERT_PTE(T.mm, BASE + 8 * PG, 0, PTE_ZERO);
+	ASSERT_PTE(T.mm, BASE + 9 * PG, 0, PTE_ZERO);
+	ck_assert_ptr_null(t_vma(T.mm, 1)->anon_vma);
+	ASSERT_VMSTAT(T.sim, &v0, { PGFAULT, 2 }, { SIM_ZERO_MAP, 2 });
+}
+END_TEST
+
+START_TEST(test_map_populate_prot_none_raises_no_signal)
+{
+	struct t_vmstat v0;
+
+	/* populate_vma_page_range on a PROT_NONE VMA: GUP's check_vma_flags
+	 * refuses it (-EFAULT, no FOLL_FORCE) before any fault, and
+	 * mm_populate ignores the error: no pgfault, no signal, no PTE. */
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(vm_mmap_pgoff(T.mm, BASE, 2 * PG, PROT_NONE,
+				       MAP_ANON_PRIV | MAP_FIXED | MAP_POPULATE, NULL, 0),
+			 (long)BASE);
+	CHECK_SIM(T.sim);
+	ck_assert_ptr_null(T.mm->pgd);
+	ASSERT_VMSTAT_SAME(T.sim, &v0);
+}
+END_TEST
+
+START_TEST(test_map_populate_past_eof_raises_no_signal)
+{
+	struct t_vmstat v0;
+	struct inode *f;
+	struct file *file;
+	long got;
+
+	/* /f is one page; MAP_POPULATE of a 4-page shared mapping: read
+	 * faults (shared). GUP maps page 0, then page 1's fault is SIGBUS:
+	 * __get_user_pages returns 1 (pages done); __mm_populate goes on
+	 * from page 1, whose fault fails again (-EFAULT), and ignores the
+	 * error (continues at the next VMA: none). No signal is raised;
+	 * handle_mm_fault ran three times: pgfault +3. */
+	f = t_file(T.sim, "/f", PG);
+	file = file_open(f);
+	ck_assert_ptr_nonnull(file);
+	t_vmstat_snap(&v0, T.sim);
+	got = vm_mmap_pgoff(T.mm, BASE, 4 * PG, RW, MAP_SHARED | MAP_FIXED | MAP_POPULATE,
+			    file, 0);
+	fput(T.sim, file);
+	ck_assert_int_eq(got, (long)BASE);
+	CHECK_SIM(T.sim);
+	ASSERT_PTE(T.mm, BASE, 1, PTE_SHARED);
+	/* FOLL_TOUCH: follow_page_pte marks the faulted page accessed */
+	ASSERT_PAGE(T.sim, 1, f, 0, 1, 2, SHMEM_PAGE_FLAGS | (1U << PG_referenced));
+	ASSERT_PTE_NONE(T.mm, BASE + PG);
+	ASSERT_RSS(T.mm, 0, 0, 1);
+	ASSERT_VMSTAT(T.sim, &v0, { PGFAULT, 3 }, { NR_FILE_MAPPED, 1 },
+		      { NR_FILE_PAGES, 1 }, { NR_SHMEM, 1 },
+		      { NR_FREE_PAGES, -1 }, { NR_PAGETABLE, 2 });
+}
+END_TEST
+
 /* ------------------------------------------------------- do_wp_page */
 
 START_TEST(test_wp_copy_in_child_files_page_under_child_anon_vma)
@@ -302,6 +424,7 @@ START_TEST(test_wp_reuse_after_child_exit)
 	 * parent's (write-protected) PTE is reused on its next write. */
 	MAP_FIXED_ANON(T.mm, BASE, 1, RW, 0);
 	ck_assert_int_eq(access_write(T.mm, BASE, 1), 0);
+	CHECK_SIM(T.sim);
 	av0 = t_vma(T.mm, 0)->anon_vma;
 	fork_of(1);
 	T_CMD(T.sim, "exit 2");
@@ -330,6 +453,7 @@ START_TEST(test_wp_reuse_keeps_anon_vma_of_exited_parent)
 	 * page_move_anon_rmap for small pages (§6.3, §7.6). */
 	MAP_FIXED_ANON(T.mm, BASE, 1, RW, 0);
 	ck_assert_int_eq(access_write(T.mm, BASE, 1), 0);
+	CHECK_SIM(T.sim);
 	av0 = t_vma(T.mm, 0)->anon_vma;
 	cmm = t_mm(T.sim, fork_of(1));
 	cv = t_vma(cmm, 0);
@@ -591,6 +715,39 @@ START_TEST(test_fault_around_clipped_to_pte_table)
 }
 END_TEST
 
+START_TEST(test_fault_around_then_fault_in_the_page)
+{
+	struct t_vmstat v0;
+	struct inode *f;
+	unsigned long i;
+	uint64_t val;
+
+	/* /f: 16 pages, 0-3 cached (pfn 1-4). Read index 5 through a new
+	 * private mapping: fault-around maps 0-3 (window [0, 15]); 5 is
+	 * still unmapped, so shmem_fault makes it (pfn 5) and maps it. */
+	f = t_file(T.sim, "/f", 16 * PG);
+	ck_assert_int_eq(t_mmap_file(T.mm, BASE, 4 * PG, RW, MAP_SHARED | MAP_FIXED,
+				     "/f", 0), (long)BASE);
+	ck_assert_int_eq(access_touch(T.mm, BASE, 4 * PG, true), 0);
+	ck_assert_int_eq(do_munmap(T.mm, BASE, 4 * PG), 0);
+	ck_assert_int_eq(t_mmap_file(T.mm, BASE, 16 * PG, RO, MAP_PRIVATE | MAP_FIXED,
+				     "/f", 0), (long)BASE);
+	CHECK_SIM(T.sim);
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(access_read(T.mm, BASE + 5 * PG, &val), 0);
+	CHECK_SIM(T.sim);
+	for (i = 0; i < 4; i++)
+		ASSERT_PTE(T.mm, BASE + i * PG, i + 1, PTE_RO);
+	ASSERT_PTE_NONE(T.mm, BASE + 4 * PG);
+	ASSERT_PTE(T.mm, BASE + 5 * PG, 5, PTE_RO);
+	ASSERT_PAGE(T.sim, 5, f, 5, 1, 2, SHMEM_PAGE_FLAGS);
+	ASSERT_RSS(T.mm, 0, 0, 5);
+	ASSERT_VMSTAT(T.sim, &v0, { PGFAULT, 1 }, { NR_FILE_MAPPED, 5 },
+		      { NR_FILE_PAGES, 1 }, { NR_SHMEM, 1 },
+		      { NR_FREE_PAGES, -1 }, { NR_PAGETABLE, 2 });
+}
+END_TEST
+
 START_TEST(test_private_file_write_is_cow_fault)
 {
 	struct t_vmstat v0;
@@ -828,6 +985,27 @@ START_TEST(test_sigbus_private_write_leaves_no_anon_vma)
 }
 END_TEST
 
+START_TEST(test_touch_fails_whole_range_on_first_bad_page)
+{
+	struct t_mm_snap before;
+	struct t_vmstat v0;
+
+	/*  BASE          +2     +3      +4
+	 *  |-- A rw- ----|      |-- B --|     touch [BASE, BASE+4): the
+	 * page at +2 would SIGSEGV: no page is touched. */
+	MAP_FIXED_ANON(T.mm, BASE, 2, RW, 0);
+	MAP_FIXED_ANON(T.mm, BASE + 3 * PG, 1, RO, 0);
+	t_snap(&before, T.mm);
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(access_touch(T.mm, BASE, 4 * PG, true), -EFAULT);
+	CHECK_SIM(T.sim);
+	ck_assert_str_eq(T.sim->fault_cause, "SIGSEGV SEGV_MAPERR at 0x40002000");
+	ASSERT_UNCHANGED(T.mm, &before);
+	ck_assert_ptr_null(T.mm->pgd);
+	ASSERT_VMSTAT(T.sim, &v0, { SIM_SEGV, 1 });
+}
+END_TEST
+
 START_TEST(test_access_error_dmesg_line)
 {
 	struct strbuf res = STRBUF_INIT;
@@ -955,6 +1133,78 @@ START_TEST(test_stack_growth_allowed_above_prot_none)
 }
 END_TEST
 
+/* Replace the fixture's machine by one of @frames frames, pid 1. */
+static void machine(unsigned long frames)
+{
+	struct sim_options o = { .frames = frames };
+
+	sim_free(T.sim);
+	T.sim = sim_new(&o);
+	ck_assert_ptr_nonnull(T.sim);
+	T.pid = t_spawn(T.sim);
+	T.mm = t_mm(T.sim, T.pid);
+	CHECK_SIM(T.sim);
+}
+
+START_TEST(test_stack_growth_limited_by_rlimit_stack)
+{
+	struct t_mm_snap before;
+	uint64_t val;
+
+	/* acct_stack_growth: vm_end - address may not exceed RLIMIT_STACK
+	 * (8 MiB). 4096 frames, so the overcommit check (grow <= frames)
+	 * is not what stops it. */
+	machine(4096);
+	MAP_FIXED_ANON(T.mm, STACK, 4, RW, MAP_GROWSDOWN);
+	t_snap(&before, T.mm);
+	ck_assert_int_eq(access_read(T.mm, STACK + 4 * PG - 8 * MiB - PG, &val), -EFAULT);
+	CHECK_SIM(T.sim);
+	ASSERT_UNCHANGED(T.mm, &before);
+	ck_assert_int_eq(access_read(T.mm, STACK + 4 * PG - 8 * MiB, &val), 0);
+	CHECK_SIM(T.sim);
+	ASSERT_VMAS(T.mm, { STACK + 4 * PG - 8 * MiB, STACK + 4 * PG,
+			    PFN(STACK) + 4 - 2048, STACK_FLAGS });
+	ASSERT_VM_STAT(T.mm, 2048, 0, 0, 2048);
+}
+END_TEST
+
+START_TEST(test_stack_growth_refused_below_mmap_min_addr)
+{
+	struct t_mm_snap before;
+	uint64_t val;
+
+	/*  0xf000 | 0x10000 (mmap_min_addr) ... 0x20000 |-- G rw- gd --| */
+	MAP_FIXED_ANON(T.mm, 0x20000, 1, RW, MAP_GROWSDOWN);
+	t_snap(&before, T.mm);
+	ck_assert_int_eq(access_read(T.mm, 0xf000, &val), -EFAULT);
+	CHECK_SIM(T.sim);
+	ck_assert_str_eq(T.sim->fault_cause, "SIGSEGV SEGV_MAPERR at 0xf000");
+	ASSERT_UNCHANGED(T.mm, &before);
+	ck_assert_int_eq(access_read(T.mm, 0x10000, &val), 0);
+	CHECK_SIM(T.sim);
+	ASSERT_VMAS(T.mm, { 0x10000, 0x21000, 0x10, STACK_FLAGS });
+}
+END_TEST
+
+START_TEST(test_write_below_read_only_growsdown_changes_nothing)
+{
+	struct t_mm_snap before;
+	struct t_vmstat v0;
+
+	/* v5.15's x86 fault path grows the stack before access_error and
+	 * keeps the growth when the write is then refused (SEGV_ACCERR);
+	 * rmapfs checks first and changes nothing (docs/commands.md: a
+	 * failed access changes nothing). */
+	MAP_FIXED_ANON(T.mm, STACK, 4, RO, MAP_GROWSDOWN);
+	t_snap(&before, T.mm);
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(access_write(T.mm, STACK - PG, 1), -EACCES);
+	CHECK_SIM(T.sim);
+	ASSERT_UNCHANGED(T.mm, &before);
+	ASSERT_VMSTAT(T.sim, &v0, { SIM_SEGV, 1 });
+}
+END_TEST
+
 static Suite *fault_suite(void)
 {
 	Suite *s = suite_create("fault");
@@ -966,6 +1216,11 @@ static Suite *fault_suite(void)
 	tcase_add_test(tc, test_anon_write_allocates_lowest_free_pfn);
 	tcase_add_test(tc, test_anon_write_second_page_in_same_pte_table);
 	tcase_add_test(tc, test_anon_write_after_read_copies_zero_page);
+	tcase_add_test(tc, test_read_of_exec_only_vma_maps_zero_page);
+	tcase_add_test(tc, test_access_to_old_pte_sets_accessed_without_fault);
+	tcase_add_test(tc, test_map_populate_write_faults_private_writable);
+	tcase_add_test(tc, test_map_populate_prot_none_raises_no_signal);
+	tcase_add_test(tc, test_map_populate_past_eof_raises_no_signal);
 	suite_add_tcase(s, tc);
 
 	tc = t_tcase("do_wp_page");
@@ -983,6 +1238,7 @@ static Suite *fault_suite(void)
 	tcase_add_test(tc, test_fault_around_maps_cached_neighbours);
 	tcase_add_test(tc, test_fault_around_clipped_to_vma);
 	tcase_add_test(tc, test_fault_around_clipped_to_pte_table);
+	tcase_add_test(tc, test_fault_around_then_fault_in_the_page);
 	tcase_add_test(tc, test_private_file_write_is_cow_fault);
 	tcase_add_test(tc, test_private_file_cow_fault_allocates_copy_first);
 	tcase_add_test(tc, test_private_file_read_then_write_copies);
@@ -994,6 +1250,7 @@ static Suite *fault_suite(void)
 	tcase_add_test(tc, test_segv_accerr_prot_none);
 	tcase_add_test(tc, test_sigbus_past_eof);
 	tcase_add_test(tc, test_sigbus_private_write_leaves_no_anon_vma);
+	tcase_add_test(tc, test_touch_fails_whole_range_on_first_bad_page);
 	tcase_add_test(tc, test_access_error_dmesg_line);
 	suite_add_tcase(s, tc);
 
@@ -1002,6 +1259,9 @@ static Suite *fault_suite(void)
 	tcase_add_test(tc, test_stack_growth_refused_within_guard_gap);
 	tcase_add_test(tc, test_stack_growth_allowed_at_guard_gap);
 	tcase_add_test(tc, test_stack_growth_allowed_above_prot_none);
+	tcase_add_test(tc, test_stack_growth_limited_by_rlimit_stack);
+	tcase_add_test(tc, test_stack_growth_refused_below_mmap_min_addr);
+	tcase_add_test(tc, test_write_below_read_only_growsdown_changes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -233,7 +233,6 @@ END_TEST
 START_TEST(test_zap_of_zero_page_pte_counts_nothing)
 {
 	struct t_vmstat v0;
-	uint64_t val;
 
 	MAP_FIXED_ANON(T.mm, BASE, 2, RW, 0);
 	ck_assert_int_eq(access_touch(T.mm, BASE, 2 * PG, false), 0);
@@ -245,7 +244,51 @@ START_TEST(test_zap_of_zero_page_pte_counts_nothing)
 	ASSERT_RSS(T.mm, 0, 0, 0);
 	ck_assert_uint_eq(T.mm->hiwater_rss, 0);
 	ASSERT_VMSTAT(T.sim, &v0, { NR_PAGETABLE, -2 });
-	(void)val;
+}
+END_TEST
+
+START_TEST(test_munmap_of_prot_none_ptes_frees_pages)
+{
+	struct t_vmstat v0;
+
+	/* PROT_NONE PTEs are pte_present: zap treats them as mapped. */
+	MAP_FIXED_ANON(T.mm, BASE, 2, RW, 0);
+	ck_assert_int_eq(access_touch(T.mm, BASE, 2 * PG, true), 0);
+	ck_assert_int_eq(do_mprotect(T.mm, BASE, 2 * PG, PROT_NONE), 0);
+	CHECK_SIM(T.sim);
+	t_vmstat_snap(&v0, T.sim);
+	ck_assert_int_eq(do_munmap(T.mm, BASE, 2 * PG), 0);
+	CHECK_SIM(T.sim);
+	ASSERT_PAGE_FREE(T.sim, 1);
+	ASSERT_PAGE_FREE(T.sim, 2);
+	ASSERT_RSS(T.mm, 0, 0, 0);
+	ck_assert_uint_eq(T.mm->hiwater_rss, 2);
+	ASSERT_VMSTAT(T.sim, &v0, { NR_ANON_MAPPED, -2 }, { NR_FREE_PAGES, 2 },
+		      { NR_PAGETABLE, -2 });
+}
+END_TEST
+
+START_TEST(test_mmap_fixed_over_populated_page_zaps_it)
+{
+	struct t_vmstat v0;
+
+	/*  |-- V rw-: pfn 1 2 3 4 --|  MAP_FIXED r-- over the second page:
+	 * mmap_region unmaps first (zap, hiwater), then the new VMA. */
+	MAP_FIXED_ANON(T.mm, BASE, 4, RW, 0);
+	ck_assert_int_eq(access_touch(T.mm, BASE, 4 * PG, true), 0);
+	CHECK_SIM(T.sim);
+	t_vmstat_snap(&v0, T.sim);
+	MAP_FIXED_ANON(T.mm, BASE + PG, 1, RO, 0);
+	ASSERT_VMAS(T.mm, { BASE, BASE + PG, PFN(BASE), ANON_FLAGS(RW) },
+		    { BASE + PG, BASE + 2 * PG, PFN(BASE) + 1, ANON_FLAGS(RO) },
+		    { BASE + 2 * PG, BASE + 4 * PG, PFN(BASE) + 2, ANON_FLAGS(RW) });
+	ASSERT_PAGE_FREE(T.sim, 2);
+	ASSERT_PTE_NONE(T.mm, BASE + PG);
+	ck_assert_ptr_null(t_vma(T.mm, 1)->anon_vma);
+	ASSERT_RSS(T.mm, 3, 0, 0);
+	ck_assert_uint_eq(T.mm->hiwater_rss, 4);
+	ck_assert_uint_eq(T.mm->pgtables_bytes, 3 * PG);
+	ASSERT_VMSTAT(T.sim, &v0, { NR_ANON_MAPPED, -1 }, { NR_FREE_PAGES, 1 });
 }
 END_TEST
 
@@ -459,23 +502,6 @@ START_TEST(test_munmap_ceiling_in_same_pud_keeps_pmd_table)
 	ck_assert_uint_eq(T.mm->pgtables_bytes, 3 * PG);
 	ck_assert_ptr_null(pte_offset(T.mm, BASE));
 	ck_assert_uint_eq(T.sim->vmstat[NR_PAGETABLE], 2);
-}
-END_TEST
-
-START_TEST(test_munmap_empty_tables_left_by_zap_stay)
-{
-	/*  BASE  +1      BASE+2M  +1
-	 *  |-- A --|     |-- B --|   B read only (zero page): munmap of A
-	 * alone frees A's PTE table (below B's 2 MiB block), nothing of B's. */
-	written_page(BASE, 1);
-	MAP_FIXED_ANON(T.mm, BASE + PMD_SPAN, 1, RW, 0);
-	ck_assert_int_eq(access_touch(T.mm, BASE + PMD_SPAN, PG, false), 0);
-	CHECK_SIM(T.sim);
-	ck_assert_int_eq(do_munmap(T.mm, BASE, PG), 0);
-	CHECK_SIM(T.sim);
-	ck_assert_uint_eq(T.mm->pgtables_bytes, 3 * PG);
-	ASSERT_PTE(T.mm, BASE + PMD_SPAN, 0, PTE_ZERO);
-	ck_assert_ptr_null(pte_offset(T.mm, BASE));
 }
 END_TEST
 
@@ -833,6 +859,8 @@ static Suite *pgtable_suite(void)
 	tcase_add_test(tc, test_munmap_keeps_page_another_process_maps);
 	tcase_add_test(tc, test_zap_dirties_and_marks_file_page_accessed);
 	tcase_add_test(tc, test_zap_of_zero_page_pte_counts_nothing);
+	tcase_add_test(tc, test_munmap_of_prot_none_ptes_frees_pages);
+	tcase_add_test(tc, test_mmap_fixed_over_populated_page_zaps_it);
 	tcase_add_test(tc, test_exit_frees_pages_tables_and_anon_vmas);
 	suite_add_tcase(s, tc);
 
@@ -845,7 +873,6 @@ static Suite *pgtable_suite(void)
 	tcase_add_test(tc, test_munmap_neighbour_in_other_pgd_entry_frees_three_tables);
 	tcase_add_test(tc, test_munmap_below_far_neighbour_frees_three_tables);
 	tcase_add_test(tc, test_munmap_ceiling_in_same_pud_keeps_pmd_table);
-	tcase_add_test(tc, test_munmap_empty_tables_left_by_zap_stay);
 	suite_add_tcase(s, tc);
 
 	tc = t_tcase("change_protection");

@@ -307,7 +307,7 @@ static const struct { const char *name; int advice; } advices[] = {
 	{ "wipeonfork", MADV_WIPEONFORK }, { "keeponfork", MADV_KEEPONFORK },
 	{ "mergeable", MADV_MERGEABLE }, { "unmergeable", MADV_UNMERGEABLE },
 	{ "dontneed", MADV_DONTNEED }, { "cold", MADV_COLD },
-	{ "willneed", MADV_WILLNEED },
+	{ "willneed", MADV_WILLNEED }, { "pageout", MADV_PAGEOUT },
 };
 
 static int cmd_madvise(struct cmd_ctx *ctx)

@@ -2,9 +2,10 @@
  * only change VMA flags (dontfork, dofork, wipeonfork, keeponfork, and the
  * flag part of ksm_madvise: mergeable, unmergeable), with the same
  * merge-then-split pattern as mprotect; and the page-level dontneed (zap
- * the range), cold (age and deactivate private pages) and willneed
- * (swap-in readahead for anonymous and shmem memory: nothing to do while
- * no page is swapped). pageout comes with reclaim.
+ * the range), cold (age and deactivate private pages), pageout (reclaim
+ * the private pages now, references ignored) and willneed (swap-in
+ * readahead: each swapped page of the range is read into the swap cache,
+ * best effort, as force_swapin_readahead and its shmem twin do).
  *
  * v5.15 applies an advice to the mapped parts of a range with holes and
  * then fails with ENOMEM; rmapfs checks first and changes nothing.
@@ -16,6 +17,7 @@
 #include "page.h"
 #include "pgtable.h"
 #include "vmscan.h"
+#include "swap.h"
 
 static bool madvise_behavior_valid(int advice)
 {
@@ -23,6 +25,7 @@ static bool madvise_behavior_valid(int advice)
 	case MADV_WILLNEED:
 	case MADV_DONTNEED:
 	case MADV_COLD:
+	case MADV_PAGEOUT:
 	case MADV_DONTFORK:
 	case MADV_DOFORK:
 	case MADV_WIPEONFORK:
@@ -131,7 +134,7 @@ static int madvise_check(struct mm_struct *mm, unsigned long start,
 static bool madvise_page_advice(int advice)
 {
 	return advice == MADV_WILLNEED || advice == MADV_DONTNEED ||
-	       advice == MADV_COLD;
+	       advice == MADV_COLD || advice == MADV_PAGEOUT;
 }
 
 /* can_madv_lru_vma: dontneed and cold leave locked, hugetlb and raw-PFN
@@ -189,6 +192,91 @@ static int cold_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	return 0;
 }
 
+/* madvise_cold_or_pageout_pte_range, pageout half: pages only this PTE
+ * maps and that sit on the LRU are collected, then reclaimed. */
+struct pageout_ctx {
+	unsigned long pfns[512];
+	unsigned int n;
+};
+
+static int pageout_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		       void *arg)
+{
+	struct pageout_ctx *pc = arg;
+	struct page *page;
+
+	(void)addr;
+	if (!pte_present(*ptep) || pte_special(*ptep) || pc->n == 512)
+		return 0;
+	page = pfn_to_page(mm->sim, pte_pfn(*ptep));
+	if (!PageTest(page, PG_lru) || page_mapcount(page) != 1)
+		return 0;
+	*ptep &= ~_PAGE_ACCESSED;
+	ClearPage(page, PG_referenced);
+	ClearPage(page, PG_young);
+	pc->pfns[pc->n++] = pte_pfn(*ptep);
+	return 0;
+}
+
+static void madvise_pageout(struct mm_struct *mm, unsigned long s,
+			    unsigned long e)
+{
+	unsigned long a, next, freed = 0;
+	struct pageout_ctx pc;
+	unsigned int i;
+
+	/* one PTE table (512 pages) at a time, as the kernel's walk */
+	for (a = s; a < e; a = next) {
+		next = (a + (1UL << 21)) & ~((1UL << 21) - 1);
+		if (next > e || !next)
+			next = e;
+		pc.n = 0;
+		walk_pte_range(mm, a, next, pageout_one, &pc);
+		for (i = 0; i < pc.n; i++)
+			freed += reclaim_page_now(mm->sim, pfn_to_page(mm->sim, pc.pfns[i]));
+	}
+	trace(mm->sim, "madvise_pageout", "pid %d %lx-%lx: %lu frames reclaimed",
+	      mm->owner_pid, s, e, freed);
+}
+
+/* force_swapin_readahead: a swap PTE's page into the swap cache. */
+static int willneed_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+			void *arg)
+{
+	struct sim *sim = mm->sim;
+	struct page *page;
+
+	(void)addr;
+	(void)arg;
+	if (!is_swap_entry_pte(*ptep) || lookup_swap_cache(sim, pte_swp_offset(*ptep)) ||
+	    !nr_free_frames(sim))
+		return 0;
+	page = swapin_page(sim, pte_swp_offset(*ptep), false);
+	lru_cache_add(sim, page, NULL);
+	put_page(sim, page);	/* the swap cache keeps it */
+	return 0;
+}
+
+/* force_shm_swapin_readahead: the object's swapped slots in the range. */
+static void shm_willneed(struct sim *sim, struct vm_area_struct *vma,
+			 unsigned long s, unsigned long e)
+{
+	struct inode *inode = vma->vm_file->f_inode;
+	unsigned long idx, first = linear_page_index(vma, s);
+	unsigned long last = linear_page_index(vma, e - 1);
+	struct page *page;
+
+	for (idx = first; idx <= last && inode->swapped; idx++) {
+		unsigned long off = shmem_swap_entry(inode, idx);
+
+		if (!off || lookup_swap_cache(sim, off) || !nr_free_frames(sim))
+			continue;
+		page = swapin_page(sim, off, false);
+		lru_cache_add(sim, page, NULL);
+		put_page(sim, page);
+	}
+}
+
 static int madvise_pages(struct mm_struct *mm, unsigned long start,
 			 unsigned long end, int advice)
 {
@@ -210,8 +298,13 @@ static int madvise_pages(struct mm_struct *mm, unsigned long start,
 			      mm->owner_pid, s, e);
 		} else if (advice == MADV_COLD) {
 			walk_pte_range(mm, s, e, cold_one, NULL);
+		} else if (advice == MADV_PAGEOUT) {
+			madvise_pageout(mm, s, e);
+		} else if (!vma->vm_file) {
+			walk_pte_range(mm, s, e, willneed_one, NULL);
+		} else {
+			shm_willneed(mm->sim, vma, s, e);
 		}
-		/* MADV_WILLNEED: force_swapin_readahead finds no swap entry */
 	}
 	return 0;
 }

@@ -352,32 +352,48 @@ static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr,
 	return 0;
 }
 
+struct shmem_swap_arg {
+	struct vm_area_struct *vma;
+	struct mem_size_stats *mss;
+	bool check_pte;
+};
+
+static void shmem_swap_slot(unsigned long index, uint32_t *slot, void *arg)
+{
+	struct shmem_swap_arg *a = arg;
+	struct vm_area_struct *vma = a->vma;
+	pte_t *pte;
+
+	if (!(*slot & 0x80000000U) || index < vma->vm_pgoff ||
+	    index >= vma->vm_pgoff + vma_pages(vma))
+		return;		/* not a swap entry (SLOT_SWAP), or outside */
+	if (a->check_pte) {
+		pte = pte_offset(vma->vm_mm, vma->vm_start +
+				 ((index - vma->vm_pgoff) << PAGE_SHIFT));
+		if (pte && !pte_none(*pte))
+			return;
+	}
+	a->mss->swap += PAGE_SIZE;
+}
+
 /* smap_gather_stats - add one VMA's pages to @mss. */
 static void smap_gather_stats(struct vm_area_struct *vma,
 			      struct mem_size_stats *mss)
 {
 	struct smaps_walk w = { mss, vma };
 	struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
-	unsigned long idx, swapped = 0;
 
-	/* shmem_swap_usage: swapped slots of the object inside the VMA */
-	if (inode && inode->swapped)
-		for (idx = vma->vm_pgoff; idx < vma->vm_pgoff + vma_pages(vma); idx++)
-			if (shmem_swap_entry(inode, idx))
-				swapped++;
-	if (swapped && !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE)) {
-		/* a private writable mapping may have COWed some of them:
-		 * only slots with no PTE count (check_shmem_swap) */
-		for (idx = vma->vm_pgoff; idx < vma->vm_pgoff + vma_pages(vma); idx++) {
-			unsigned long a = vma->vm_start +
-					  ((idx - vma->vm_pgoff) << PAGE_SHIFT);
-			pte_t *pte = pte_offset(vma->vm_mm, a);
+	/* shmem_swap_usage: the object's swapped slots inside the VMA; in a
+	 * private writable mapping only those with no PTE count
+	 * (check_shmem_swap: the others may have been COWed). Walks the
+	 * populated chunks only, so a huge sparse object costs nothing. */
+	if (inode && inode->swapped) {
+		struct shmem_swap_arg a = {
+			vma, mss,
+			!(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE),
+		};
 
-			if ((!pte || pte_none(*pte)) && shmem_swap_entry(inode, idx))
-				mss->swap += PAGE_SIZE;
-		}
-	} else {
-		mss->swap += swapped << PAGE_SHIFT;
+		page_cache_for_each_slot(inode, shmem_swap_slot, &a);
 	}
 	walk_pte_range(vma->vm_mm, vma->vm_start, vma->vm_end,
 		       smaps_pte_entry, &w);

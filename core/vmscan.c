@@ -184,13 +184,14 @@ static void shrink_active_list(struct sim *sim, struct reclaim_stat *st)
  * Return: true when the frame was freed.
  */
 static bool shrink_page(struct sim *sim, struct page *page,
-			struct reclaim_stat *st)
+			struct reclaim_stat *st, bool ignore_references)
 {
 	unsigned long pfn = page_to_pfn(sim, page);
 
 	st->scanned++;
 	sim->vmstat[PGSCAN]++;
-	switch (page_check_references(sim, page)) {
+	switch (ignore_references ? PAGEREF_RECLAIM :
+		page_check_references(sim, page)) {
 	case PAGEREF_ACTIVATE:
 		activate_page(sim, page);
 		st->activated++;
@@ -278,9 +279,25 @@ unsigned long try_to_free_pages(struct sim *sim, unsigned long nr,
 	while (st->reclaimed < nr && budget-- && sim->lru_tail[LRU_INACTIVE_ANON]) {
 		struct page *page = pfn_to_page(sim, sim->lru_tail[LRU_INACTIVE_ANON]);
 
-		shrink_page(sim, page, st);
+		shrink_page(sim, page, st, false);
 		if (!sim->lru_count[LRU_INACTIVE_ANON])
 			shrink_active_list(sim, st);
 	}
 	return st->reclaimed;
+}
+
+/*
+ * reclaim_pages - madvise(MADV_PAGEOUT)'s reclaim of the pages it picked:
+ * shrink_page_list with ignore_references, so they go whatever their
+ * young bits say. Return: frames freed.
+ */
+unsigned long reclaim_page_now(struct sim *sim, struct page *page)
+{
+	struct reclaim_stat st = { 0 };
+
+	if (PageTest(page, PG_unevictable) || !PageTest(page, PG_lru))
+		return 0;
+	lru_del(sim, page);		/* isolate_lru_page */
+	lru_link(sim, page, page_lru(page));
+	return shrink_page(sim, page, &st, true) ? 1 : 0;
 }

@@ -30,6 +30,7 @@
 #define MADV_WILLNEED		3
 #define MADV_DONTNEED		4
 #define MADV_COLD		20
+#define MADV_PAGEOUT		21
 #define MADV_DONTFORK		10
 #define MADV_DOFORK		11
 #define MADV_MERGEABLE		12

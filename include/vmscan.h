@@ -28,6 +28,8 @@ struct reclaim_stat {
 };
 unsigned long try_to_free_pages(struct sim *sim, unsigned long nr,
 				struct reclaim_stat *st);
+/* reclaim_pages for one page, references ignored. Return: 1 if freed. */
+unsigned long reclaim_page_now(struct sim *sim, struct page *page);
 
 /* The rmap walk users of kernel-spec §9.5 (core/rmap.c). */
 /* page_referenced - VMAs whose PTE was young (cleared now); @vm_flags gets

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksm.h"
 #include "mm_internal.h"
 #include "filemap.h"
 #include "exec.h"
@@ -327,6 +328,7 @@ static int cmd_madvise(struct cmd_ctx *ctx)
 			advice = advices[i].advice;
 	if (advice < 0)
 		return fail(ctx, -EINVAL, "unknown advice");
+	ctx->sim->fault_cause[0] = '\0';
 	err = do_madvise(task->mm, addr, len, advice);
 	switch (err) {
 	case 0:
@@ -336,7 +338,10 @@ static int cmd_madvise(struct cmd_ctx *ctx)
 			    "address not page aligned" :
 			    "advice not valid for this range");
 	case -ENOMEM:
-		return fail(ctx, err, "range not fully mapped or max_map_count");
+		return fail(ctx, err, ctx->sim->fault_cause[0] ? ctx->sim->fault_cause :
+			    "range not fully mapped or max_map_count");
+	case -EACCES:
+		return fail(ctx, err, ctx->sim->fault_cause);
 	default:
 		return fail(ctx, err, "out of memory");
 	}
@@ -466,7 +471,7 @@ static int cmd_unmap(struct cmd_ctx *ctx)
 		return 0;
 	}
 	/* an anonymous page needs its swap slot first (add_to_swap) */
-	if (PageAnon(page) && !PageKsm(page) && !PageTest(page, PG_swapcache) &&
+	if (PageAnon(page) && !PageTest(page, PG_swapcache) &&
 	    add_to_swap(ctx->sim, page))
 		return fail(ctx, -ENOMEM, "swap is full");
 	n = try_to_unmap(ctx->sim, page);
@@ -810,6 +815,16 @@ static int cmd_sysctl(struct cmd_ctx *ctx)
 	return 0;
 }
 
+/* ksm scan: one full pass of ksmd (ksm_do_scan). */
+static int cmd_ksm(struct cmd_ctx *ctx)
+{
+	if (strcmp(ctx->cl->word[1], "scan"))
+		return fail(ctx, -EINVAL, "want scan");
+	if (ksm_do_scan(ctx->sim))
+		return fail(ctx, -ENOMEM, "out of memory for the pass");
+	return 0;
+}
+
 static int cmd_check(struct cmd_ctx *ctx)
 {
 	struct strbuf why = STRBUF_INIT;
@@ -863,6 +878,7 @@ static const struct command {
 	{ "migrate", 1, 2, false, cmd_migrate, "migrate PFN [hold|finish]" },
 	{ "reclaim", 1, 1, false, cmd_reclaim, "reclaim N" },
 	{ "trace", 1, 1, false, cmd_trace, "trace on|off|clear" },
+	{ "ksm", 1, 1, false, cmd_ksm, "ksm scan" },
 	{ "check", 0, 0, false, cmd_check, "check" },
 };
 

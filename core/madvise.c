@@ -13,6 +13,7 @@
 #include <errno.h>
 
 #include "memory.h"
+#include "ksm.h"
 #include "mm_internal.h"
 #include "page.h"
 #include "pgtable.h"
@@ -342,6 +343,12 @@ int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
 		return err;
 	if (reserve_for_vmas(mm, start, end))
 		return -EAGAIN;
+	if (advice == MADV_UNMERGEABLE) {
+		/* ksm_madvise: break every KSM page, then clear the flag */
+		err = ksm_madvise_unmerge(mm, start, end);
+		if (err)
+			return err;
+	}
 
 	/* Commit: the range is fully mapped and nothing below can fail. */
 	vma = find_vma_prev(mm, start, &prev);

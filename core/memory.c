@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "filemap.h"
+#include "ksm.h"
 #include "memory.h"
 #include "mm_internal.h"
 #include "page.h"
@@ -202,7 +203,8 @@ static void plan_access(struct mm_struct *mm, unsigned long addr, bool write,
 		}
 		/* do_swap_page: a frame unless the swap cache has it; a
 		 * write may then copy (do_wp_page) */
-		p->frames = lookup_swap_cache(sim, pte_swp_offset(pte)) ? 0 : 1;
+		page = lookup_swap_cache(sim, pte_swp_offset(pte));
+		p->frames = !page || ksm_might_need_to_copy(page, vma, addr) ? 1 : 0;
 		if (write)
 			p->frames++;
 		return;
@@ -516,6 +518,27 @@ static void do_swap_page(struct vm_area_struct *vma, unsigned long addr,
 	struct page *page = lookup_swap_cache(sim, off);
 	bool exclusive = false;
 
+	if (page && ksm_might_need_to_copy(page, vma, addr)) {
+		/* a copy, exclusive here; the swap cache keeps the original */
+		struct page *copy = alloc_page(sim);	/* planned */
+
+		copy->content = page->content;
+		mm->rss_stat[MM_ANONPAGES]++;
+		mm->rss_stat[MM_SWAPENTS]--;
+		entry = mk_pte(page_to_pfn(sim, copy), vma_page_prot(vma));
+		if (write)
+			entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+		if (orig & _PAGE_SOFT_DIRTY)
+			entry |= _PAGE_SOFT_DIRTY;
+		page_add_new_anon_rmap(copy, vma, addr);
+		lru_cache_add(sim, copy, vma);
+		set_pte(ptep, entry);
+		swap_free(sim, off);
+		trace(sim, "do_swap_page", "pid %d addr %lx: slot %lu: copy of pfn %lu -> pfn %lu",
+		      mm->owner_pid, addr, off, page_to_pfn(sim, page),
+		      page_to_pfn(sim, copy));
+		return;
+	}
 	if (page) {
 		get_page(page);		/* the PTE's reference */
 	} else {

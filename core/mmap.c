@@ -12,6 +12,7 @@
 
 #include "memory.h"
 #include "mm_internal.h"
+#include "ksm.h"
 #include "pgtable.h"
 
 struct mm_struct *mm_alloc(struct sim *sim)
@@ -586,6 +587,7 @@ void mmput(struct mm_struct *mm)
 {
 	if (!mm)
 		return;
+	ksm_exit(mm);		/* __mmput: before exit_mmap */
 	exit_mmap(mm);
 	free(mm);
 }

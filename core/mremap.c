@@ -28,6 +28,7 @@
 
 #include "memory.h"
 #include "mm_internal.h"
+#include "ksm.h"
 #include "mremap.h"
 #include "page.h"
 #include "pgtable.h"
@@ -507,10 +508,7 @@ static unsigned long move_vma(struct vm_area_struct *vma,
 static int ksm_unmerge_before_move(struct vm_area_struct *vma,
 				   unsigned long start, unsigned long end)
 {
-	(void)vma;
-	(void)start;
-	(void)end;
-	return 0;
+	return ksm_unmerge_range(vma, start, end);
 }
 
 /* move_vma's own checks (the map_count headroom, the overcommit charge).

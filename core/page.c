@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mm_internal.h"
+#include "ksm.h"
 #include "page.h"
 #include "vmscan.h"
 
@@ -136,6 +137,7 @@ static void free_frame(struct sim *sim, struct page *page)
 {
 	unsigned long pfn = page_to_pfn(sim, page);
 
+	ksm_page_freed(sim, page);	/* a KSM page takes its stable node */
 	if (PageTest(page, PG_lru))
 		lru_del(sim, page);
 	if (PageTest(page, PG_mlocked))

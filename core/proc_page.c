@@ -234,6 +234,7 @@ void show_page(struct strbuf *m, struct sim *sim, unsigned long pfn)
 		strbuf_puts(m, "zero page");
 	} else if (PageKsm(page)) {
 		strbuf_puts(m, "ksm");
+		do_walk = true;	/* its stable node lives as long as it does */
 	} else if (PageAnon(page)) {
 		av = page_anon_vma_live(sim, page);
 		if (av)

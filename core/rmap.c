@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "filemap.h"
+#include "ksm.h"
 #include "mm_internal.h"
 #include "page.h"
 #include "pgtable.h"
@@ -186,9 +187,10 @@ static void rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
 void rmap_walk(struct sim *sim, struct page *page,
 	       struct rmap_walk_control *rwc)
 {
-	(void)sim;
-	if (PageKsm(page))
-		return;		/* rmap_walk_ksm comes with KSM */
+	if (PageKsm(page)) {
+		rmap_walk_ksm(sim, page, rwc);
+		return;
+	}
 	if (PageAnon(page))
 		rmap_walk_anon(page, rwc);
 	else

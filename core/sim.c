@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mm_internal.h"
+#include "ksm.h"
 #include "task.h"
 #include "page.h"
 #include "pgtable.h"
@@ -158,6 +159,7 @@ void sim_free(struct sim *sim)
 		return;
 	tasks_release(sim);
 	files_release(sim);
+	ksm_release(sim);	/* puts the anon_vmas its items still hold */
 	sim_drain_pools(sim);
 	frames_release(sim);
 	swap_release(sim);

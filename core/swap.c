@@ -187,6 +187,8 @@ bool reuse_swap_page(struct sim *sim, struct page *page)
 {
 	unsigned long count = (unsigned long)page_mapcount(page);
 
+	if (PageKsm(page))
+		return false;
 	if (PageTest(page, PG_swapcache))
 		count += sim->swap.count[page->private];
 	if (count <= 1 && PageTest(page, PG_swapcache) &&

@@ -11,6 +11,7 @@
 #include "mm_internal.h"
 #include "task.h"
 #include "filemap.h"
+#include "ksm.h"
 #include "page.h"
 #include "pgtable.h"
 #include "swap.h"
@@ -280,7 +281,7 @@ static int check_anon_vmas(struct sim *sim, unsigned long *nr_avcs,
 		}
 		degree = (av->root == av && nonempty) + vmas[av->id] +
 			 children[av->id];
-		refcount = nonempty + kids[av->id];
+		refcount = nonempty + kids[av->id] + ksm_anon_vma_refs(sim, av);
 		if (av->degree != degree || av->refcount != (long)refcount) {
 			strbuf_printf(why, "anon_vma %lu: degree %lu refcount %ld, "
 				      "graph implies %lu and %lu", av->id,
@@ -718,5 +719,8 @@ int sim_check(struct sim *sim, struct strbuf *why)
 			BAD(why, "%s: i_mmap_count %lu, tree has %lu", inode->path,
 			    inode->i_mmap_count, c);
 	}
-	return check_pages(sim, why);
+	err = check_pages(sim, why);
+	if (err)
+		return err;
+	return ksm_check(sim, why);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "filemap.h"
+#include "ksm.h"
 #include "mm_internal.h"
 #include "page.h"
 #include "proc.h"
@@ -42,6 +43,7 @@ enum node_kind {
 	N_GRAPH,		/* /graph.dot */
 	N_KPAGECOUNT,		/* binary */
 	N_KPAGEFLAGS,		/* binary */
+	N_KSM,
 	N_MEMINFO,
 	N_SLABINFO,
 	N_SWAPS,
@@ -91,6 +93,7 @@ static const struct {
 	{ "journal", N_JOURNAL },
 	{ "kpagecount", N_KPAGECOUNT },
 	{ "kpageflags", N_KPAGEFLAGS },
+	{ "ksm", N_KSM },
 	{ "meminfo", N_MEMINFO },
 	{ "pages", N_PAGES_DIR },
 	{ "slabinfo", N_SLABINFO },
@@ -429,6 +432,9 @@ static int render(struct sim *sim, struct node *nd, struct strbuf *out)
 		break;
 	case N_VMSTAT:
 		show_vmstat(out, sim);
+		break;
+	case N_KSM:
+		show_ksm(out, sim);
 		break;
 	case N_NONE:
 		return -ENOENT;

@@ -12,7 +12,9 @@
  *  - sim_check() counts ksm_anon_vma_refs() in every anon_vma's refcount
  *    and runs ksm_check();
  *  - sim_free() calls ksm_release() after the tasks are gone and before
- *    the object pools are drained.
+ *    the object pools are drained;
+ *  - do_swap_page() asks ksm_might_need_to_copy() before it maps a page
+ *    found in the swap cache.
  */
 #ifndef RMAPFS_KSM_H
 #define RMAPFS_KSM_H
@@ -43,6 +45,17 @@ int ksm_do_scan(struct sim *sim);
  * free_frame() for every frame; a no-op unless PageKsm. */
 void ksm_page_freed(struct sim *sim, struct page *page);
 /*
+ * ksm_might_need_to_copy - do_swap_page's question before it maps the
+ * swap-cache @page at @address of @vma: must it map a copy instead? Yes
+ * for a KSM page without a stable node or none of whose rmap_items would
+ * lead rmap_walk_ksm to this mapping (docs/ksm.md), and for a page of
+ * another anon_vma family or filed at another index (a freed KSM page's
+ * sharers swap in one slot at several addresses). v5.15 returns the copy;
+ * here the caller, which planned the frame, makes it.
+ */
+bool ksm_might_need_to_copy(struct page *page, struct vm_area_struct *vma,
+			    unsigned long address);
+/*
  * ksm_madvise_unmerge - MADV_UNMERGEABLE's unmerge_ksm_pages over every
  * VM_MERGEABLE VMA of [@start, @end): break each KSM page by a write
  * fault's COW copy (contents kept). The caller has checked the range.
@@ -64,7 +77,9 @@ int ksm_check(struct sim *sim, struct strbuf *why);
  * rmap_items. */
 void show_ksm(struct strbuf *m, struct sim *sim);
 /* The machine's KSM state (allocated on first use); ksm_release frees it,
- * dropping every anon_vma reference it holds. */
+ * dropping every anon_vma reference it holds. KSM pages still in use keep
+ * PageKsm without a node (writes still copy; rmap_walk_ksm finds nothing),
+ * so call it once the tasks are gone. */
 struct ksm_state;
 void ksm_release(struct sim *sim);
 

@@ -24,6 +24,8 @@ struct migration {
 	unsigned long old_pfn, new_pfn;
 };
 
+struct ksm_state;
+
 struct sim_options {
 	unsigned long frames;		/* -o frames=N */
 	long failnth;			/* -o failnth=N: the Nth allocation after
@@ -86,6 +88,7 @@ struct sim {
 	unsigned long lru_count[5];
 	struct migration migrations[SIM_MAX_MIGRATIONS];
 	unsigned int nr_migrations;
+	struct ksm_state *ksm;		/* ksmd's trees and lists (core/ksm.c) */
 };
 
 #define SIM_MAX_FRAMES		(1UL << 26)	/* 256 GiB simulated */

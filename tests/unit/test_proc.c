@@ -897,7 +897,7 @@ START_TEST(test_tree_listings_and_sysctl)
 	T_CMD(T.sim, "write 1 0x40000000 1");
 	ck_assert_int_eq(vfs_readdir(T.sim, "/", collect, &ls), 0);
 	ck_assert_str_eq(ls.buf, "anon_vma/ ctl dmesg files/ graph.dot journal "
-			 "kpagecount kpageflags meminfo pages/ slabinfo swaps sysctl/ "
+			 "kpagecount kpageflags ksm meminfo pages/ slabinfo swaps sysctl/ "
 			 "trace vmstat 1/ ");
 	strbuf_reset(&ls);
 	ck_assert_int_eq(vfs_readdir(T.sim, "/1", collect, &ls), 0);

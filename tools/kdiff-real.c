@@ -215,7 +215,13 @@ static const char *signame(int sig, int code)
 	return "SIGSEGV";
 }
 
-/* As the simulator's parse_num: decimal or 0x hex, K/M/G with @suffix. */
+/*
+ * The parsers below repeat core/cmd.c's on purpose: kdiff-real is the
+ * oracle and links nothing of the simulator, so a parsing mistake cannot
+ * hide by being made on both sides of the comparison.
+ *
+ * As the simulator's parse_num: decimal or 0x hex, K/M/G with @suffix.
+ */
 static int parse_num(const char *s, bool suffix, unsigned long *out)
 {
 	unsigned long v = 0, base = 10, d, mult = 1;

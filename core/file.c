@@ -18,6 +18,7 @@
 static void iput(struct sim *sim, struct inode *inode)
 {
 	if (--inode->i_count == 0) {
+		migrate_wait_mapping(sim, inode, 0);
 		truncate_inode_pages_final(sim, inode);
 		free(inode->path);
 		free(inode);

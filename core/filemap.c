@@ -356,6 +356,7 @@ int shmem_truncate(struct sim *sim, struct inode *inode, unsigned long size)
 	if (size > MAX_FILE_SIZE)
 		return -EFBIG;
 	if (size < inode->i_size) {
+		migrate_wait_mapping(sim, inode, first);
 		vma_interval_tree_foreach(&inode->i_mmap, first, ~0UL,
 					  unmap_one_vma, &u);
 		struct page_chunk *c;

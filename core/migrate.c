@@ -136,6 +136,8 @@ static int migrate_finish(struct sim *sim, struct migration *mg,
 	*new_pfn = mg->new_pfn;
 	trace(sim, "remove_migration_ptes", "pfn %lu -> %lu: %d ptes restored",
 	      mg->old_pfn, mg->new_pfn, ra.restored);
+	if (mg->anon_vma)
+		put_anon_vma(sim, mg->anon_vma);
 	*mg = sim->migrations[--sim->nr_migrations];
 	put_page(sim, old);		/* the isolation reference: freed */
 	put_page(sim, new);		/* the allocation reference */
@@ -151,6 +153,7 @@ static int migrate_finish(struct sim *sim, struct migration *mg,
 int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 		 unsigned long *new_pfn)
 {
+	struct anon_vma *anon_vma;
 	struct migration *mg;
 	struct page *page, *new;
 	int unmapped = 0;
@@ -174,6 +177,11 @@ int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 		return -ENOMEM;
 	lru_del(sim, page);
 	get_page(page);			/* the isolation reference */
+	/* page_get_anon_vma: the anon_vma must outlive the unmapped page,
+	 * even if every VMA mapping it goes before the migration ends */
+	anon_vma = PageAnon(page) ? page_anon_vma(page) : NULL;
+	if (anon_vma)
+		anon_vma->refcount++;
 	if (page_mapped(page)) {
 		struct rmap_walk_control rwc = { sim, try_to_migrate_one, not_mapped };
 
@@ -185,8 +193,36 @@ int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 	mg = &sim->migrations[sim->nr_migrations++];
 	mg->old_pfn = pfn;
 	mg->new_pfn = page_to_pfn(sim, new);
+	mg->anon_vma = anon_vma;
 	*new_pfn = mg->new_pfn;
 	if (mode == 1)
 		return 0;
 	return migrate_finish(sim, mg, new_pfn);
+}
+
+/*
+ * migrate_wait_mapping - truncation of @inode from page @first on meets
+ * pages held mid-migration: truncate_inode_pages_range takes each page's
+ * lock, which the migration holds, so the kernel's truncate waits for the
+ * migration to end. rmapfs has no second thread, so it ends them here
+ * first, then the truncation sees the new pages.
+ */
+void migrate_wait_mapping(struct sim *sim, struct inode *inode,
+			  unsigned long first)
+{
+	unsigned long new_pfn;
+	unsigned int i = 0;
+
+	while (i < sim->nr_migrations) {
+		struct page *old = pfn_to_page(sim, sim->migrations[i].old_pfn);
+
+		if (old->mapping == (uintptr_t)inode && !PageAnon(old) &&
+		    old->index >= first) {
+			trace(sim, "migrate", "pfn %lu: truncate of %s waits for it",
+			      sim->migrations[i].old_pfn, inode->path);
+			migrate_finish(sim, &sim->migrations[i], &new_pfn);
+			continue;	/* the last one moved into slot i */
+		}
+		i++;
+	}
 }

@@ -86,6 +86,8 @@ void munlock_vma_page(struct sim *sim, struct page *page);
 /* migrate_page (core/migrate.c): @mode 0 whole, 1 hold, 2 finish. */
 int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 		 unsigned long *new_pfn);
+void migrate_wait_mapping(struct sim *sim, struct inode *inode,
+			  unsigned long first);
 
 /* Frames (core/page.c). */
 int frames_init(struct sim *sim);

@@ -282,6 +282,8 @@ static int check_anon_vmas(struct sim *sim, unsigned long *nr_avcs,
 		degree = (av->root == av && nonempty) + vmas[av->id] +
 			 children[av->id];
 		refcount = nonempty + kids[av->id] + ksm_anon_vma_refs(sim, av);
+		for (c = 0; c < sim->nr_migrations; c++)
+			refcount += sim->migrations[c].anon_vma == av;
 		if (av->degree != degree || av->refcount != (long)refcount) {
 			strbuf_printf(why, "anon_vma %lu: degree %lu refcount %ld, "
 				      "graph implies %lu and %lu", av->id,

@@ -22,6 +22,7 @@
 /* A page held between try_to_migrate and remove_migration_ptes. */
 struct migration {
 	unsigned long old_pfn, new_pfn;
+	struct anon_vma *anon_vma;	/* page_get_anon_vma's reference, or NULL */
 };
 
 struct ksm_state;

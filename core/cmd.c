@@ -167,7 +167,8 @@ static int cmd_spawn(struct cmd_ctx *ctx)
 	int pid = task_spawn(ctx->sim, comm);
 
 	if (pid < 0)
-		return fail(ctx, pid, "out of memory");
+		return fail(ctx, pid, pid == -EAGAIN ?
+			    "no free pid below kernel.pid_max" : "out of memory");
 	strbuf_printf(ctx->result, "%d\n", pid);
 	return 0;
 }
@@ -183,7 +184,8 @@ static int cmd_fork(struct cmd_ctx *ctx)
 	pid = task_fork(ctx->sim, task);
 	if (pid < 0)
 		return fail(ctx, pid, pid == -ENOMEM ?
-			    "out of memory or commit limit" : "fork failed");
+			    "out of memory or commit limit" : pid == -EAGAIN ?
+			    "no free pid below kernel.pid_max" : "fork failed");
 	strbuf_printf(ctx->result, "%d\n", pid);
 	return 0;
 }
@@ -805,6 +807,11 @@ static int cmd_sysctl(struct cmd_ctx *ctx)
 		if (v > INT_MAX)
 			return fail(ctx, -EINVAL, "value out of range");
 		ctx->sim->sysctl.max_map_count = (long)v;
+	} else if (!strcmp(name, "kernel.pid_max")) {
+		/* pid_max_min and pid_max_max of kernel/pid.c */
+		if (v < RESERVED_PIDS + 1 || v > PID_MAX_LIMIT)
+			return fail(ctx, -EINVAL, "value out of range");
+		ctx->sim->sysctl.pid_max = (long)v;
 	} else if (!strcmp(name, "vm.anon_vma_reuse")) {
 		if (v > 1)
 			return fail(ctx, -EINVAL, "value must be 0 or 1");

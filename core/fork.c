@@ -86,7 +86,7 @@ static void dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
  * dup_mmap, then the high-water marks.
  * Return: the new mm, or NULL with *@err = -ENOMEM and nothing changed.
  */
-struct mm_struct *dup_mm(struct mm_struct *oldmm, int *err)
+struct mm_struct *dup_mm(struct mm_struct *oldmm, int pid, int *err)
 {
 	struct mm_struct *mm;
 
@@ -108,8 +108,7 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm, int *err)
 	mm->start_brk = oldmm->start_brk;
 	mm->brk = oldmm->brk;
 	mm->start_stack = oldmm->start_stack;
-	/* the child's pid, for traces: task_fork hands out sim->next_pid */
-	mm->owner_pid = oldmm->sim->next_pid;
+	mm->owner_pid = pid;	/* the child's, for traces */
 	dup_mmap(mm, oldmm);
 	mm->hiwater_rss = (unsigned long)(mm->rss_stat[MM_FILEPAGES] +
 					  mm->rss_stat[MM_ANONPAGES] +

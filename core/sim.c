@@ -80,6 +80,7 @@ struct sim *sim_new(const struct sim_options *opt)
 		sim->opt.swap_slots = sim->opt.frames;
 	sim->sysctl.max_map_count = DEFAULT_MAX_MAP_COUNT;
 	sim->sysctl.anon_vma_reuse = 1;
+	sim->sysctl.pid_max = PID_MAX_DEFAULT;
 	sim->trace.on = true;
 	sim->next_pid = 1;
 	RB_INIT(&sim->anon_vmas);

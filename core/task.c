@@ -1,6 +1,8 @@
 /* core/task.c - simulated processes: spawn (an empty mm, as after
  * execve of nothing), fork (copy_process's mm part), exit (exit_mm).
- * Single-threaded; pids are 1, 2, 3, ... and never reused.
+ * Single-threaded; pids are handed out as alloc_pid does: 1, 2, 3, ...
+ * up to kernel.pid_max - 1, then from RESERVED_PIDS again, skipping the
+ * pids in use.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,16 +19,50 @@ struct task_struct *find_task(struct sim *sim, int pid)
 	return task;
 }
 
-/* Allocate a task with the next pid and index it; the pid counter moves
- * only once everything has succeeded (see task_commit). */
-static struct task_struct *task_alloc(struct sim *sim, const char *comm,
-				      int ppid)
+/*
+ * alloc_pid - the pid idr_alloc_cyclic would give (alloc_pid of
+ * kernel/pid.c, v5.15): the first free pid from the cursor up to
+ * pid_max - 1, then from the bottom up to the cursor; the bottom is
+ * RESERVED_PIDS once the cursor has passed it. The cursor itself moves only
+ * when the task is complete (task_commit).
+ * Return: the pid, or -EAGAIN when every pid is in use.
+ */
+static int alloc_pid(struct sim *sim)
 {
-	struct task_struct *task = rm_calloc(1, sizeof(*task));
+	int min = sim->next_pid > RESERVED_PIDS ? RESERVED_PIDS : 1;
+	int max = (int)sim->sysctl.pid_max, pid;
 
+	for (pid = sim->next_pid > min ? sim->next_pid : min; pid < max; pid++)
+		if (!find_task(sim, pid))
+			return pid;
+	for (pid = min; pid < sim->next_pid && pid < max; pid++)
+		if (!find_task(sim, pid))
+			return pid;
+	return -EAGAIN;
+}
+
+static int task_commit(struct sim *sim, struct task_struct *task)
+{
+	sim->next_pid = task->pid + 1;
+	return task->pid;
+}
+
+/* Allocate a task with a free pid and index it. Return: the task, or
+ * NULL with *@err = -EAGAIN (no pid free) or -ENOMEM. */
+static struct task_struct *task_alloc(struct sim *sim, const char *comm,
+				      int ppid, int *err)
+{
+	struct task_struct *task;
+	int pid = alloc_pid(sim);
+
+	*err = -EAGAIN;
+	if (pid < 0)
+		return NULL;
+	*err = -ENOMEM;
+	task = rm_calloc(1, sizeof(*task));
 	if (!task)
 		return NULL;
-	task->pid = sim->next_pid;
+	task->pid = pid;
 	task->ppid = ppid;
 	strncpy(task->comm, comm, sizeof(task->comm) - 1);	/* TASK_COMM_LEN */
 	if (rm_hash_add_int(sim->tasks, pid, task)) {
@@ -44,33 +80,35 @@ static void task_unhash_free(struct sim *sim, struct task_struct *task)
 
 int task_spawn(struct sim *sim, const char *comm)
 {
-	struct task_struct *task = task_alloc(sim, comm, 0);
+	int err;
+	struct task_struct *task = task_alloc(sim, comm, 0, &err);
 
 	if (!task)
-		return -ENOMEM;
+		return err;
 	task->mm = mm_alloc(sim);
 	if (!task->mm) {
 		task_unhash_free(sim, task);
 		return -ENOMEM;
 	}
 	task->mm->owner_pid = task->pid;
-	return sim->next_pid++;
+	return task_commit(sim, task);
 }
 
 int task_fork(struct sim *sim, struct task_struct *parent)
 {
-	struct task_struct *task = task_alloc(sim, parent->comm, parent->pid);
 	int err;
+	struct task_struct *task = task_alloc(sim, parent->comm, parent->pid,
+					      &err);
 
 	if (!task)
-		return -ENOMEM;
-	task->mm = dup_mm(parent->mm, &err);
+		return err;
+	task->mm = dup_mm(parent->mm, task->pid, &err);
 	if (!task->mm) {
 		task_unhash_free(sim, task);
 		return err;
 	}
 	task->mm->owner_pid = task->pid;
-	return sim->next_pid++;
+	return task_commit(sim, task);
 }
 
 void task_exit(struct sim *sim, struct task_struct *task)

@@ -34,8 +34,8 @@ enum node_kind {
 	N_FILES_DIR,		/* /files and directories below it */
 	N_FILE,			/* /files/PATH */
 	N_SYSCTL_DIR,		/* /sysctl */
-	N_SYSCTL_VM_DIR,	/* /sysctl/vm */
-	N_SYSCTL,		/* /sysctl/vm/NAME */
+	N_SYSCTL_SUBDIR,	/* /sysctl/kernel, /sysctl/vm */
+	N_SYSCTL,		/* /sysctl/DIR/NAME */
 	N_ANON_VMA_DIR,		/* /anon_vma */
 	N_ANON_VMA,		/* /anon_vma/ID */
 	N_PAGES_DIR,		/* /pages */
@@ -69,14 +69,34 @@ struct node {
 	const char *sub;	/* path below /files, or the sysctl name */
 };
 
-/* Tunables: name under /sysctl/vm, and how to read them. */
-static const char *const sysctl_names[] = { "anon_vma_reuse", "max_map_count" };
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
+
+/* Tunables: DIR/NAME under /sysctl (the sysctl command's DIR.NAME), in
+ * name order, and how to read them. */
+static const char *const sysctl_dirs[] = { "kernel", "vm" };
+static const char *const sysctl_names[] = {
+	"kernel/pid_max", "vm/anon_vma_reuse", "vm/max_map_count",
+};
 
 static long sysctl_value(struct sim *sim, const char *name)
 {
-	if (!strcmp(name, "anon_vma_reuse"))
+	if (!strcmp(name, "kernel/pid_max"))
+		return sim->sysctl.pid_max;
+	if (!strcmp(name, "vm/anon_vma_reuse"))
 		return sim->sysctl.anon_vma_reuse;
 	return sim->sysctl.max_map_count;
+}
+
+/* Is @name (no trailing slash) one of sysctl_dirs? Return it or NULL. */
+static const char *sysctl_dir(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sysctl_dirs); i++)
+		if (strlen(sysctl_dirs[i]) == len &&
+		    !strncmp(name, sysctl_dirs[i], len))
+			return sysctl_dirs[i];
+	return NULL;
 }
 
 /* The entries of the root before the pids, in name order. Directories
@@ -118,7 +138,6 @@ static const struct {
 	{ "status", N_PID_STATUS },
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof(*(a)))
 
 /* Parse a decimal id or pfn: digits only, no leading zero but "0"
  * itself. Return: true and *@v, or false. */
@@ -205,11 +224,16 @@ static struct node lookup(struct sim *sim, const char *path)
 	if (comp_is(c, n, "sysctl")) {
 		if (!*p) {
 			nd.kind = N_SYSCTL_DIR;
-		} else if (!strcmp(p, "vm") || !strcmp(p, "vm/")) {
-			nd.kind = N_SYSCTL_VM_DIR;
-		} else if (!strncmp(p, "vm/", 3)) {
+		} else {
+			size_t len = strlen(p);
+
+			while (len && p[len - 1] == '/')
+				len--;
+			nd.sub = sysctl_dir(p, len);
+			if (nd.sub)
+				nd.kind = N_SYSCTL_SUBDIR;
 			for (i = 0; i < ARRAY_SIZE(sysctl_names); i++)
-				if (!strcmp(p + 3, sysctl_names[i])) {
+				if (!strcmp(p, sysctl_names[i])) {
 					nd.kind = N_SYSCTL;
 					nd.sub = sysctl_names[i];
 				}
@@ -259,7 +283,7 @@ static struct node lookup(struct sim *sim, const char *path)
 static bool is_dir(enum node_kind k)
 {
 	return k == N_ROOT || k == N_FILES_DIR || k == N_SYSCTL_DIR ||
-	       k == N_SYSCTL_VM_DIR || k == N_PID_DIR ||
+	       k == N_SYSCTL_SUBDIR || k == N_PID_DIR ||
 	       k == N_ANON_VMA_DIR || k == N_PAGES_DIR;
 }
 
@@ -333,11 +357,18 @@ int vfs_readdir(struct sim *sim, const char *path, vfs_fill_t fill, void *ctx)
 	case N_FILES_DIR:
 		return file_list_dir(sim, nd.sub, fill, ctx);
 	case N_SYSCTL_DIR:
-		return fill(ctx, "vm", true);
-	case N_SYSCTL_VM_DIR:
-		for (i = 0; i < ARRAY_SIZE(sysctl_names) && !ret; i++)
-			ret = fill(ctx, sysctl_names[i], false);
+		for (i = 0; i < ARRAY_SIZE(sysctl_dirs) && !ret; i++)
+			ret = fill(ctx, sysctl_dirs[i], true);
 		return ret;
+	case N_SYSCTL_SUBDIR: {
+		size_t dl = strlen(nd.sub);
+
+		for (i = 0; i < ARRAY_SIZE(sysctl_names) && !ret; i++)
+			if (!strncmp(sysctl_names[i], nd.sub, dl) &&
+			    sysctl_names[i][dl] == '/')
+				ret = fill(ctx, sysctl_names[i] + dl + 1, false);
+		return ret;
+	}
 	case N_PID_DIR:
 		for (i = 0; i < ARRAY_SIZE(pid_files) && !ret; i++)
 			ret = fill(ctx, pid_files[i].name, false);
@@ -593,7 +624,8 @@ ssize_t vfs_read(struct sim *sim, struct vfs_handle *h, char *buf,
 	return (ssize_t)n;
 }
 
-/* A sysctl write: "VALUE\n" becomes `sysctl vm.NAME VALUE`. */
+/* A sysctl write: "VALUE\n" to /sysctl/DIR/NAME becomes
+ * `sysctl DIR.NAME VALUE`. */
 static ssize_t sysctl_write(struct sim *sim, struct vfs_handle *h,
 			    const char *buf, size_t size)
 {
@@ -606,7 +638,8 @@ static ssize_t sysctl_write(struct sim *sim, struct vfs_handle *h,
 		n--;
 	if (n > 64)
 		n = 64;
-	snprintf(line, sizeof(line), "sysctl vm.%s %.*s", h->sysctl, (int)n, buf);
+	snprintf(line, sizeof(line), "sysctl %s %.*s", h->sysctl, (int)n, buf);
+	*strchr(line + 7, '/') = '.';
 	err = sim_exec_line(sim, line, strlen(line), 0, NULL);
 	return err ? err : (ssize_t)size;
 }

@@ -76,8 +76,8 @@ int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len,
 /* mlock(2) (@lock) / munlock(2). */
 int do_mlock(struct mm_struct *mm, unsigned long start, unsigned long len,
 	     bool lock);
-/* dup_mm: a copy of @oldmm for a fork child. Return: new mm or NULL. */
-struct mm_struct *dup_mm(struct mm_struct *oldmm, int *err);
+/* dup_mm: a copy of @oldmm for the fork child @pid. Return: new mm or NULL. */
+struct mm_struct *dup_mm(struct mm_struct *oldmm, int pid, int *err);
 
 /* VMA tree maintenance (core/vma.c). */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);

@@ -35,11 +35,18 @@ struct sim_options {
 					 * (default: as large as memory) */
 };
 
+/* kernel/pid.c: the default and bounds of kernel.pid_max (64-bit, up to
+ * 32 CPUs), and the low pids skipped once the cursor wraps. */
+#define PID_MAX_DEFAULT		0x8000
+#define PID_MAX_LIMIT		(4 * 1024 * 1024)
+#define RESERVED_PIDS		300
+
 /* Tunables under /sysctl, one file each. */
 struct sim_sysctl {
 	long max_map_count;		/* vm.max_map_count */
 	long anon_vma_reuse;		/* vm.anon_vma_reuse: 1 = v5.15.0 degree
 					 * reuse, 0 = before the 2015 fix */
+	long pid_max;			/* kernel.pid_max: pids stay below it */
 };
 
 /*
@@ -50,7 +57,8 @@ struct sim {
 	struct sim_options opt;
 	struct sim_sysctl sysctl;
 	struct task_struct *tasks;	/* uthash by pid; owner of tasks */
-	int next_pid;			/* pids are 1, 2, 3, ... never reused */
+	int next_pid;			/* alloc_pid's cursor: the search for a
+					 * free pid starts here */
 	struct inode *files;		/* uthash by path: the namespace */
 	unsigned long next_ino;		/* inodes of `file` files */
 	unsigned long next_shmem_ino;	/* inodes of /dev/zero objects */

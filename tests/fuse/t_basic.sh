@@ -14,9 +14,12 @@ expect_text "$ROOT_LS" <(ls "$MNT")
 expect_text '' "$MNT/journal"
 expect_text '' "$MNT/dmesg"
 expect_text '' <(ls "$MNT/files")
-expect_text $'vm\n' <(ls "$MNT/sysctl")
+expect_text $'kernel\nvm\n' <(ls "$MNT/sysctl")
 expect_text "$SYSCTL_VM_LS" <(ls "$MNT/sysctl/vm")
+expect_text $'pid_max\n' <(ls "$MNT/sysctl/kernel")
 expect_text $'65530\n' "$MNT/sysctl/vm/max_map_count"
+# kernel.pid_max: PID_MAX_DEFAULT of v5.15 (kernel/pid.c)
+expect_text $'32768\n' "$MNT/sysctl/kernel/pid_max"
 
 # Reading a ctl never written on that descriptor gives a usage text.
 usage=$(cat "$MNT/ctl")
@@ -53,8 +56,14 @@ SEQ=$((SEQ + 1))
 expect_text $'1000\n' "$MNT/sysctl/vm/max_map_count"
 run "sysctl vm.max_map_count 65530"
 expect_text $'65530\n' "$MNT/sysctl/vm/max_map_count"
+echo 4096 >"$MNT/sysctl/kernel/pid_max"
+SEQ=$((SEQ + 1))
+expect_text $'4096\n' "$MNT/sysctl/kernel/pid_max"
+expect_text $'sysctl kernel.pid_max 4096\n' <(tail -n 1 "$MNT/journal")
+run "sysctl kernel.pid_max 32768"
 
-# exit: the directory goes; pids are never reused.
+# exit: the directory goes; its pid is not given again before the cursor
+# reaches pid_max.
 run "exit 2"
 expect_text $'1\n'"$ROOT_LS" <(ls "$MNT")
 [ ! -e "$MNT/2/maps" ] || mismatch "/2/maps still there after exit 2"

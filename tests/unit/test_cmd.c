@@ -389,6 +389,44 @@ START_TEST(test_cmd_sysctl)
 }
 END_TEST
 
+/*
+ * kernel.pid_max and alloc_pid's cyclic search (kernel/pid.c v5.15): pids
+ * stay below pid_max; past the top the search restarts at RESERVED_PIDS
+ * (300), so a free pid 2 is never given again; when all are taken, spawn
+ * and fork fail with EAGAIN and change nothing.
+ */
+START_TEST(test_cmd_pid_max_cycles)
+{
+	struct strbuf res = STRBUF_INIT;
+	char buf[32];
+	int pid;
+
+	ck_assert_int_eq(T.sim->sysctl.pid_max, 32768);
+	CMD_FAILS(-EINVAL, "sysctl kernel.pid_max 300");
+	CMD_FAILS(-EINVAL, "sysctl kernel.pid_max 4194305");
+	T_CMD(T.sim, "sysctl kernel.pid_max 303");
+	/* the fixture's pid 1 lives; 2..302 fill the range */
+	for (pid = 2; pid <= 302; pid++) {
+		snprintf(buf, sizeof(buf), "%d\n", pid);
+		ck_assert_int_eq(run(&res, "spawn"), 0);
+		ASSERT_RESULT(&res, buf);
+	}
+	CMD_FAILS(-EAGAIN, "spawn");
+	CMD_FAILS(-EAGAIN, "fork 1");
+	T_CMD(T.sim, "exit 2");
+	CMD_FAILS(-EAGAIN, "spawn");	/* 2 is below RESERVED_PIDS */
+	T_CMD(T.sim, "exit 301");
+	T_CMD(T.sim, "exit 300");
+	ck_assert_int_eq(run(&res, "fork 1"), 0);
+	ASSERT_RESULT(&res, "300\n");	/* from the bottom, 300 first */
+	ck_assert_int_eq(run(&res, "spawn"), 0);
+	ASSERT_RESULT(&res, "301\n");
+	CMD_FAILS(-EAGAIN, "spawn");
+	CHECK_SIM(T.sim);
+	strbuf_release(&res);
+}
+END_TEST
+
 START_TEST(test_cmd_exec_buf_stops_at_first_failure)
 {
 	struct strbuf res = STRBUF_INIT;
@@ -425,6 +463,7 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, test_cmd_comments_and_blank_lines);
 	tcase_add_test(tc, test_cmd_line_length_limit);
 	tcase_add_test(tc, test_cmd_sysctl);
+	tcase_add_test(tc, test_cmd_pid_max_cycles);
 	suite_add_tcase(s, tc);
 
 	tc = t_tcase("logs");

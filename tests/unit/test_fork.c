@@ -220,7 +220,7 @@ START_TEST(test_dup_mm_direct)
 	avcs = T.sim->nr_avcs;
 	avs = T.sim->nr_anon_vmas;
 
-	cmm = dup_mm(T.mm, &err);
+	cmm = dup_mm(T.mm, 0, &err);
 	ck_assert_ptr_nonnull(cmm);
 	ck_assert_int_eq(validate_mm(cmm, &why), 0);
 	strbuf_release(&why);

@@ -415,7 +415,7 @@ static int op_dup_mm(void *p)
 	struct mm_struct *cmm;
 	int err = 0;
 
-	cmm = dup_mm(p, &err);
+	cmm = dup_mm(p, 0, &err);
 	rm_fail_nth(-1);	/* mmput must not be the one that fails */
 	if (!cmm) {
 		ck_assert_int_ne(err, 0);

@@ -161,6 +161,9 @@ void sim_free(struct sim *sim)
 	tasks_release(sim);
 	files_release(sim);
 	ksm_release(sim);	/* puts the anon_vmas its items still hold */
+	while (sim->nr_migrations)	/* held ones: their anon_vma references */
+		if (sim->migrations[--sim->nr_migrations].anon_vma)
+			put_anon_vma(sim, sim->migrations[sim->nr_migrations].anon_vma);
 	sim_drain_pools(sim);
 	frames_release(sim);
 	swap_release(sim);

@@ -674,7 +674,10 @@ ssize_t vfs_write(struct sim *sim, struct vfs_handle *h, const char *buf,
 	strbuf_add(&all, h->partial.buf ? h->partial.buf : "", h->partial.len);
 	strbuf_add(&all, buf, size);
 	if (all.failed) {
+		/* nothing ran; the partial line stays for the retry */
 		strbuf_release(&all);
+		sim_printk(sim, "rmapfs: write of %zu bytes to a ctl file: ENOMEM "
+			   "(no memory to copy it, nothing ran)", size);
 		return -ENOMEM;
 	}
 	strbuf_reset(&h->partial);
@@ -705,6 +708,16 @@ ssize_t vfs_write(struct sim *sim, struct vfs_handle *h, const char *buf,
 				break;
 			}
 			strbuf_add(&h->partial, all.buf + pos, all.len - pos);
+			if (h->partial.failed) {
+				/* the line so far is lost: refuse its rest */
+				strbuf_release(&h->partial);
+				h->skip_line = true;
+				sim_printk(sim, "rmapfs: unfinished line of %zu bytes "
+					   "on a ctl file: ENOMEM (dropped)",
+					   all.len - pos);
+				ret = pos <= carried ? -ENOMEM :
+					(ssize_t)(pos - carried);
+			}
 			break;
 		}
 		err = sim_exec_line(sim, all.buf + pos,

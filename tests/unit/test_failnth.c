@@ -42,6 +42,7 @@
  *
  * T_VERBOSE=1 prints how many injected failures each case took.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -708,6 +709,8 @@ START_TEST(test_failnth_ctl_handle_results)
 	ck_assert_int_eq(vfs_open(sim, "/ctl", true, &h), 0);
 	snapshot(sim, &before);
 	for (n = 0; n < FAILNTH_MAX; n++) {
+		size_t dmesg_len = sim->dmesg.len;
+
 		rm_fail_nth(n);
 		got = vfs_write(sim, h, c.cmd, strlen(c.cmd));
 		rm_fail_nth(-1);
@@ -716,6 +719,12 @@ START_TEST(test_failnth_ctl_handle_results)
 			break;
 		ck_assert_msg(got == -ENOMEM, "write with allocation %ld failing: %zd",
 			      n, got);
+		/* every failure says so in /dmesg, the copy of the buffer too */
+		ck_assert_msg(sim->dmesg.len > dmesg_len &&
+			      memmem(sim->dmesg.buf + dmesg_len,
+				     sim->dmesg.len - dmesg_len, "ENOMEM", 6),
+			      "write with allocation %ld failing: no ENOMEM line "
+			      "in /dmesg", n);
 		snapshot(sim, &now);
 		assert_same("ctl handle after a failed write", &before, &now);
 	}

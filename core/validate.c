@@ -321,28 +321,50 @@ struct page_check {
 	long rss[NR_MM_COUNTERS];
 	struct strbuf *why;
 	int err;
-	/* the rmap walk's target */
-	struct vm_area_struct *want_vma;
-	unsigned long want_addr;
-	bool found;
+	/* the rmap walk of one page: the PTEs it found mapping that page */
+	unsigned long want_pfn;
+	pte_t **found;
+	size_t nr_found, found_cap;
 };
 
+/* One stop of the walk: note the PTE there if it maps the page. */
 static bool rmap_found(struct page *page, struct vm_area_struct *vma,
 		       unsigned long address, void *arg)
 {
 	struct page_check *pc = arg;
+	pte_t *pte = pte_offset(vma->vm_mm, address);
 
 	(void)page;
-	if (vma == pc->want_vma && address == pc->want_addr)
-		pc->found = true;
-	return !pc->found;
+	if (!pte || !pte_present(*pte) || pte_special(*pte) ||
+	    pte_pfn(*pte) != pc->want_pfn)
+		return true;
+	if (pc->nr_found == pc->found_cap) {
+		size_t cap = pc->found_cap * 2 + 64;
+		pte_t **v = realloc(pc->found, cap * sizeof(*v));
+
+		if (!v) {
+			pc->err = -ENOMEM;
+			return false;
+		}
+		pc->found = v;
+		pc->found_cap = cap;
+	}
+	pc->found[pc->nr_found++] = pte;
+	return true;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(pte_t *const *)a;
+	uintptr_t y = (uintptr_t)*(pte_t *const *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		     void *arg)
 {
 	struct page_check *pc = arg;
-	struct rmap_walk_control rwc = { pc, rmap_found, NULL };
 	unsigned long pfn = pte_pfn(*ptep);
 	struct page *page;
 
@@ -401,15 +423,36 @@ static int check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	pc->ptes[pfn]++;
 	pc->rss[PageAnon(page) ? MM_ANONPAGES :
 		PageTest(page, PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES]++;
-	/* the rmap walk must find this mapping again */
-	pc->want_vma = pc->vma;
-	pc->want_addr = addr;
-	pc->found = false;
+	return 0;
+}
+
+/*
+ * The rmap walk of a mapped page must find every PTE that maps it. The
+ * PTEs it finds that map the page are told apart by their address (a KSM
+ * walk may pass the same one twice, from the rmap_items of a parent and
+ * of its child: rmap_walk_ksm's search_new_forks pass), so as many
+ * distinct ones as the page tables hold means all of them. One walk per
+ * page, not one per PTE: a page mapped by N VMAs costs N log N, not N^2.
+ */
+static int check_rmap_walk(struct page_check *pc, unsigned long pfn)
+{
+	struct rmap_walk_control rwc = { pc, rmap_found, NULL };
+	struct page *page = pfn_to_page(pc->sim, pfn);
+	size_t i, distinct = 0;
+
+	pc->want_pfn = pfn;
+	pc->nr_found = 0;
 	rmap_walk(pc->sim, page, &rwc);
-	if (!pc->found) {
-		strbuf_printf(pc->why, "pid %d %lx: pfn %lu not found by its rmap walk",
-			      mm->owner_pid, addr, pfn);
-		return pc->err = -EUCLEAN;
+	if (pc->err)
+		return pc->err;
+	if (pc->nr_found > 1)
+		qsort(pc->found, pc->nr_found, sizeof(*pc->found), cmp_ptr);
+	for (i = 0; i < pc->nr_found; i++)
+		distinct += !i || pc->found[i] != pc->found[i - 1];
+	if (distinct != pc->ptes[pfn]) {
+		strbuf_printf(pc->why, "pfn %lu: %u ptes map it, its rmap walk "
+			      "finds %zu", pfn, pc->ptes[pfn], distinct);
+		return -EUCLEAN;
 	}
 	return 0;
 }
@@ -649,6 +692,11 @@ static int check_pages(struct sim *sim, struct strbuf *why)
 			err = -EUCLEAN;
 			goto out;
 		}
+		if (pc.ptes[pfn]) {
+			err = check_rmap_walk(&pc, pfn);
+			if (err)
+				goto out;
+		}
 		want = (long)pc.ptes[pfn] + (cached ? 1 : 0) + (swapcached ? 1 : 0);
 		for (mg = 0; mg < sim->nr_migrations; mg++)
 			if (sim->migrations[mg].old_pfn == pfn ||
@@ -679,6 +727,7 @@ static int check_pages(struct sim *sim, struct strbuf *why)
 		err = -EUCLEAN;
 	}
 out:
+	free(pc.found);
 	free(pc.ptes);
 	free(pc.swap_refs);
 	return err;

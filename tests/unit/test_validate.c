@@ -172,6 +172,28 @@ START_TEST(test_validate_catches_foreign_vm_mm)
 }
 END_TEST
 
+/*
+ * Every PTE must be found again by its page's rmap walk: a page whose
+ * index no longer matches its VMAs (so the walk looks at the wrong
+ * addresses) is caught, with one PTE or with the parent's and the
+ * child's after fork. One walk per page covers them all.
+ */
+START_TEST(test_validate_catches_pte_missed_by_rmap_walk)
+{
+	struct page *page;
+	unsigned long pfn;
+
+	populate();
+	T_CMD(T.sim, "write 1 0x%lx 7", BASE);
+	pfn = pte_pfn(t_pte(T.mm, BASE));
+	page = pfn_to_page(T.sim, pfn);
+	ASSERT_CAUGHT(page->index++, page->index--);
+	T_CMD(T.sim, "fork 1");		/* now mapped by pids 1 and 3 */
+	ck_assert_int_eq(page_mapcount(page), 2);
+	ASSERT_CAUGHT(page->index += 5, page->index -= 5);
+}
+END_TEST
+
 START_TEST(test_check_command_reports_euclean)
 {
 	struct strbuf res = STRBUF_INIT;
@@ -208,6 +230,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, test_validate_catches_i_mmap_count);
 	tcase_add_test(tc, test_validate_catches_live_object_counters);
 	tcase_add_test(tc, test_validate_catches_foreign_vm_mm);
+	tcase_add_test(tc, test_validate_catches_pte_missed_by_rmap_walk);
 	tcase_add_test(tc, test_check_command_reports_euclean);
 	suite_add_tcase(s, tc);
 	return s;

@@ -10,7 +10,9 @@
 #include <stdio.h>
 
 #include "mm_internal.h"
+#include "page.h"
 #include "proc.h"
+#include "vmscan.h"
 
 /*
  * One SLUB cache as /proc/slabinfo shows it. Object sizes and slab
@@ -86,14 +88,37 @@ static void show_val_kb(struct strbuf *m, const char *label,
  * kernel leaves its reserved pages, the zero page among them, out of
  * totalram: one page of difference, kept so MemTotal reads as the
  * configured size). Cached is NR_FILE_PAGES less the swap cache (which
- * add_to_swap_cache counts in both) and buffers (none here).
+ * add_to_swap_cache counts in both) and buffers (none here). The LRU
+ * lines are the list sizes (pages isolated by a held migration are on
+ * none); Mlocked counts PG_mlocked pages, as NR_MLOCK does; SwapTotal is
+ * the device less its header page and SwapFree what is not in use
+ * (si->inuse_pages, cached-only slots included, as get_nr_swap_pages).
  */
 void show_meminfo(struct strbuf *m, struct sim *sim)
 {
+	const unsigned long *lru = sim->lru_count;
+	unsigned long pfn, mlocked = 0, swap_total;
+
+	for (pfn = 1; pfn < sim->opt.frames; pfn++)
+		mlocked += PageTest(pfn_to_page(sim, pfn), PG_mlocked);
+	swap_total = sim->swap.max > 1 ? sim->swap.max - 1 : 0;
 	show_val_kb(m, "MemTotal:       ", sim->opt.frames);
 	show_val_kb(m, "MemFree:        ", sim->nr_free);
 	show_val_kb(m, "Cached:         ",
 		    sim->vmstat[NR_FILE_PAGES] - sim->vmstat[NR_SWAPCACHE]);
+	show_val_kb(m, "SwapCached:     ", sim->vmstat[NR_SWAPCACHE]);
+	show_val_kb(m, "Active:         ",
+		    lru[LRU_ACTIVE_ANON] + lru[LRU_ACTIVE_FILE]);
+	show_val_kb(m, "Inactive:       ",
+		    lru[LRU_INACTIVE_ANON] + lru[LRU_INACTIVE_FILE]);
+	show_val_kb(m, "Active(anon):   ", lru[LRU_ACTIVE_ANON]);
+	show_val_kb(m, "Inactive(anon): ", lru[LRU_INACTIVE_ANON]);
+	show_val_kb(m, "Active(file):   ", lru[LRU_ACTIVE_FILE]);
+	show_val_kb(m, "Inactive(file): ", lru[LRU_INACTIVE_FILE]);
+	show_val_kb(m, "Unevictable:    ", lru[LRU_UNEVICTABLE]);
+	show_val_kb(m, "Mlocked:        ", mlocked);
+	show_val_kb(m, "SwapTotal:      ", swap_total);
+	show_val_kb(m, "SwapFree:       ", swap_total - sim->swap.inuse);
 	show_val_kb(m, "AnonPages:      ", sim->vmstat[NR_ANON_MAPPED]);
 	show_val_kb(m, "Mapped:         ", sim->vmstat[NR_FILE_MAPPED]);
 	show_val_kb(m, "Shmem:          ", sim->vmstat[NR_SHMEM]);

@@ -818,12 +818,25 @@ START_TEST(test_vmstat_and_meminfo)
 	 * 1024 frames; after one anonymous write: pfn 0 (zero page) and pfn 1
 	 * are not free: 1022. One anon page mapped. Page tables: a PMD and a
 	 * PTE table count in nr_page_table_pages (the PUD does not): 2.
-	 * One fault.
+	 * One fault. The new anon page goes to the inactive anon list
+	 * (lru_cache_add_inactive_or_unevictable, v5.15). The fixture has no
+	 * swap device (swap=0): SwapTotal and SwapFree 0.
 	 */
 	static const char meminfo[] =
 		"MemTotal:           4096 kB\n"
 		"MemFree:            4088 kB\n"
 		"Cached:                0 kB\n"
+		"SwapCached:            0 kB\n"
+		"Active:                0 kB\n"
+		"Inactive:              4 kB\n"
+		"Active(anon):          0 kB\n"
+		"Inactive(anon):        4 kB\n"
+		"Active(file):          0 kB\n"
+		"Inactive(file):        0 kB\n"
+		"Unevictable:           0 kB\n"
+		"Mlocked:               0 kB\n"
+		"SwapTotal:             0 kB\n"
+		"SwapFree:              0 kB\n"
 		"AnonPages:             4 kB\n"
 		"Mapped:                0 kB\n"
 		"Shmem:                 0 kB\n"

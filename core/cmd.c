@@ -556,7 +556,7 @@ static int cmd_migrate(struct cmd_ctx *ctx)
 		return fail(ctx, err, "no free frame");
 	default:
 		return fail(ctx, err, mode == 2 ? "no migration held for this page" :
-			    "not a movable page (free, zero, KSM, unevictable or off the LRU)");
+			    "not a movable page (free, zero, or off the LRU)");
 	}
 }
 

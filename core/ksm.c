@@ -926,6 +926,7 @@ int ksm_do_scan(struct sim *sim)
 	err = ksm_reserve_pass(ksm);
 	if (err)
 		return err;
+	migrate_wait_ksm(sim);
 	/* nodes whose page went behind our back (none with ksm_page_freed) */
 	RB_FOREACH_SAFE(node, stable_tree, &ksm->stable_tree, ntmp)
 		get_ksm_page(ksm, node);
@@ -944,6 +945,15 @@ int ksm_do_scan(struct sim *sim)
 }
 
 /* ---- hooks ---- */
+
+/* ksm_migrate_page - the stable node follows its page to @new. */
+void ksm_migrate_page(struct sim *sim, struct page *new, struct page *old)
+{
+	struct stable_node *node = page_stable_node(old);
+
+	if (node)
+		node->kpfn = page_to_pfn(sim, new);
+}
 
 void ksm_page_freed(struct sim *sim, struct page *page)
 {
@@ -1075,10 +1085,24 @@ bool ksm_might_need_to_copy(struct page *page, struct vm_area_struct *vma,
 
 /* ---- MADV_UNMERGEABLE ---- */
 
+/* The KSM page a migration entry stands for, or NULL. */
+static struct page *ksm_migration_page(struct sim *sim, pte_t pte)
+{
+	struct page *page;
+
+	if (!is_migration_pte(pte))
+		return NULL;
+	page = pfn_to_page(sim, pte_swp_offset(pte));
+	return PageKsm(page) ? page : NULL;
+}
+
 static int count_ksm_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 			 void *arg)
 {
 	struct page *page = follow_anon_page(mm->sim, *ptep);
+
+	if (!page)	/* break_ksm follows migration entries too */
+		page = ksm_migration_page(mm->sim, *ptep);
 
 	(void)addr;
 	if (page && PageKsm(page))
@@ -1089,9 +1113,12 @@ static int count_ksm_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 static int break_ksm_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 			 void *arg)
 {
-	struct page *page = follow_anon_page(mm->sim, *ptep);
+	struct page *page = ksm_migration_page(mm->sim, *ptep);
 
 	(void)arg;
+	if (page)	/* FOLL_MIGRATION: wait for the migration to end */
+		migrate_wait_pfn(mm->sim, page_to_pfn(mm->sim, page));
+	page = follow_anon_page(mm->sim, *ptep);
 	if (!page || !PageKsm(page))
 		return 0;
 	/* break_ksm: a write fault copies a KSM page, contents and all */

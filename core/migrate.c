@@ -12,6 +12,7 @@
 #include <errno.h>
 
 #include "filemap.h"
+#include "ksm.h"
 #include "mm_internal.h"
 #include "page.h"
 #include "pgtable.h"
@@ -102,6 +103,8 @@ static void move_to_new_page(struct sim *sim, struct page *new, struct page *old
 	ClearPage(old, PG_unevictable);
 	new->mapping = old->mapping;
 	new->index = old->index;
+	if (PageKsm(old))
+		ksm_migrate_page(sim, new, old);	/* the node follows */
 	if (PageTest(old, PG_swapcache)) {
 		/* migrate_page_move_mapping: the swap cache slot follows */
 		new->private = old->private;
@@ -166,9 +169,9 @@ int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 	if (mg)
 		return -EBUSY;
 	page = pfn_to_page(sim, pfn);
-	/* isolate_lru_page: only LRU pages move; KSM is left alone */
-	if (!page->_refcount || !PageTest(page, PG_lru) || PageKsm(page) ||
-	    PageTest(page, PG_unevictable))
+	/* isolate_lru_page: only LRU pages move, the unevictable list's
+	 * (mlocked pages) and KSM pages included */
+	if (!page->_refcount || !PageTest(page, PG_lru))
 		return -EINVAL;
 	if (sim->nr_migrations == SIM_MAX_MIGRATIONS)
 		return -EBUSY;
@@ -201,14 +204,14 @@ int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 }
 
 /*
- * migrate_wait_mapping - truncation of @inode from page @first on meets
- * pages held mid-migration: truncate_inode_pages_range takes each page's
- * lock, which the migration holds, so the kernel's truncate waits for the
- * migration to end. rmapfs has no second thread, so it ends them here
- * first, then the truncation sees the new pages.
+ * End every held migration whose old page @match accepts. Something that
+ * would take the page lock (truncation) or wait on a migration entry
+ * (break_ksm's FOLL_MIGRATION) waits in the kernel until the migration
+ * that holds it ends; rmapfs has no second thread, so it ends them first.
  */
-void migrate_wait_mapping(struct sim *sim, struct inode *inode,
-			  unsigned long first)
+static void migrate_wait(struct sim *sim,
+			 bool (*match)(struct page *old, const void *arg),
+			 const void *arg, const char *who)
 {
 	unsigned long new_pfn;
 	unsigned int i = 0;
@@ -216,13 +219,61 @@ void migrate_wait_mapping(struct sim *sim, struct inode *inode,
 	while (i < sim->nr_migrations) {
 		struct page *old = pfn_to_page(sim, sim->migrations[i].old_pfn);
 
-		if (old->mapping == (uintptr_t)inode && !PageAnon(old) &&
-		    old->index >= first) {
-			trace(sim, "migrate", "pfn %lu: truncate of %s waits for it",
-			      sim->migrations[i].old_pfn, inode->path);
+		if (match(old, arg)) {
+			trace(sim, "migrate", "pfn %lu: %s waits for it",
+			      sim->migrations[i].old_pfn, who);
 			migrate_finish(sim, &sim->migrations[i], &new_pfn);
 			continue;	/* the last one moved into slot i */
 		}
 		i++;
 	}
+}
+
+struct mapping_range {
+	const struct inode *inode;
+	unsigned long first;
+};
+
+static bool in_mapping(struct page *old, const void *arg)
+{
+	const struct mapping_range *r = arg;
+
+	return old->mapping == (uintptr_t)r->inode && !PageAnon(old) &&
+	       old->index >= r->first;
+}
+
+/* Truncation of @inode from page @first on takes each page's lock
+ * (truncate_inode_pages_range): its held migrations end first. */
+void migrate_wait_mapping(struct sim *sim, struct inode *inode,
+			  unsigned long first)
+{
+	struct mapping_range r = { inode, first };
+
+	migrate_wait(sim, in_mapping, &r, "truncation");
+}
+
+static bool is_ksm(struct page *old, const void *arg)
+{
+	(void)arg;
+	return PageKsm(old);
+}
+
+/* ksmd's pass meets KSM pages through the stable tree and locks them to
+ * merge (get_ksm_page with GET_KSM_PAGE_LOCK): held KSM migrations end
+ * first, so no new mapping of an old, isolated KSM page is ever made. */
+void migrate_wait_ksm(struct sim *sim)
+{
+	migrate_wait(sim, is_ksm, NULL, "ksmd");
+}
+
+static bool is_pfn(struct page *old, const void *arg)
+{
+	return old == arg;
+}
+
+/* A fault that follows a migration entry with FOLL_MIGRATION
+ * (break_ksm) waits on it: the migration of @pfn ends first. */
+void migrate_wait_pfn(struct sim *sim, unsigned long pfn)
+{
+	migrate_wait(sim, is_pfn, pfn_to_page(sim, pfn), "a fault");
 }

@@ -88,6 +88,8 @@ int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 		 unsigned long *new_pfn);
 void migrate_wait_mapping(struct sim *sim, struct inode *inode,
 			  unsigned long first);
+void migrate_wait_ksm(struct sim *sim);
+void migrate_wait_pfn(struct sim *sim, unsigned long pfn);
 
 /* Frames (core/page.c). */
 int frames_init(struct sim *sim);

@@ -44,6 +44,8 @@ int ksm_do_scan(struct sim *sim);
  * node and the node's rmap_items' anon_vma references. Called by
  * free_frame() for every frame; a no-op unless PageKsm. */
 void ksm_page_freed(struct sim *sim, struct page *page);
+/* ksm_migrate_page - migration moved KSM page @old to @new. */
+void ksm_migrate_page(struct sim *sim, struct page *new, struct page *old);
 /*
  * ksm_might_need_to_copy - do_swap_page's question before it maps the
  * swap-cache @page at @address of @vma: must it map a copy instead? Yes

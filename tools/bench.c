@@ -997,7 +997,9 @@ static void large_mode(void)
 	 * all 4 GiB cannot fit in 4 GiB), forked 100 times, then every child
 	 * writes every page and exits, so every page is copied 100 times. */
 	{
-		unsigned long frames = 1048576, pages = 524288;
+		/* half the frames, less room for the zero page and the
+		 * other half's copies */
+		unsigned long frames = 1048576, pages = 524288 - 1024;
 		size_t h0 = heap_bytes();
 		struct sim *sim = sim_boot(frames, -1);
 		double t0 = bench_now(), t1, t2, t3;
@@ -1063,7 +1065,8 @@ static void large_mode(void)
 		simc(sim, "spawn");
 		simc(sim, "mmap 1 %#lx 65536 rw- private,fixed", BENCH_WIN);
 		simc(sim, "write 1 %#lx 1", BENCH_WIN);
-		printf("  fork chain, vm.anon_vma_reuse=%d:", reuse);
+		printf("  fork chain, vm.anon_vma_reuse=%d (each generation forks,"
+		       " the child writes a page, the parent exits):\n", reuse);
 		for (unsigned long g = 1; g <= gens; g++) {
 			unsigned long child;
 
@@ -1078,7 +1081,6 @@ static void large_mode(void)
 				       g, sim->nr_anon_vmas, sim->nr_avcs,
 				       bench_now() - t0);
 		}
-		printf("\n");
 		sim_checked(sim, "fork chain");
 		sim_free(sim);
 	}

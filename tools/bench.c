@@ -1077,9 +1077,9 @@ static void large_mode(void)
 			simc(sim, "exit %lu", pid);
 			pid = child;
 			if (g % step == 0)
-				printf(" gen %lu: %lu anon_vmas, %lu AVCs (%.3f s);",
-				       g, sim->nr_anon_vmas, sim->nr_avcs,
-				       bench_now() - t0);
+				printf("    gen %5lu: %5lu anon_vmas, %5lu AVCs,"
+				       " %.3f s so far\n", g, sim->nr_anon_vmas,
+				       sim->nr_avcs, bench_now() - t0);
 		}
 		sim_checked(sim, "fork chain");
 		sim_free(sim);

@@ -62,10 +62,11 @@ static int parse_num(const char *s, bool suffix, unsigned long *out)
 	if (!*p)
 		return -EINVAL;
 	for (; *p; p++) {
-		if (isdigit((unsigned char)*p))
+		/* isdigit/isxdigit of the C locale, without the calls */
+		if (*p >= '0' && *p <= '9')
 			d = (unsigned long)(*p - '0');
-		else if (base == 16 && isxdigit((unsigned char)*p))
-			d = (unsigned long)(tolower((unsigned char)*p) - 'a' + 10);
+		else if (base == 16 && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			d = (unsigned long)((*p | 0x20) - 'a' + 10);
 		else
 			break;
 		if (v > (ULONG_MAX - d) / base)
@@ -941,26 +942,73 @@ static int split_line(struct cmdline *cl, const char *line, size_t len)
  * /dmesg (@escape) bytes that are not printable show as \xNN; the journal
  * keeps them raw so that replaying it gives the same names.
  */
-static void canonical_line(struct strbuf *out, struct cmdline *cl,
-			   int ctx_pid, bool per_process, bool escape)
+static inline bool is_print(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;	/* isprint() in the C locale */
+}
+
+static void canonical_words(struct strbuf *out, char *const *word, int nr,
+			    int ctx_pid, bool per_process, bool escape)
 {
 	int i;
 
-	for (i = 0; i < cl->nr; i++) {
-		const unsigned char *c;
+	for (i = 0; i < nr; i++) {
+		const unsigned char *c, *w = (const unsigned char *)word[i];
 
 		if (i)
 			strbuf_putc(out, ' ');
-		for (c = (const unsigned char *)cl->word[i]; *c; c++) {
-			if (!escape || isprint(*c))
-				strbuf_putc(out, (char)*c);
-			else
-				strbuf_printf(out, "\\x%02x", *c == 1 ? 0 : *c);
+		/* Whole runs of bytes that need no escape go in one append:
+		 * this runs for every command line. */
+		for (c = w; *c; c++) {
+			if (!escape || is_print(*c))
+				continue;
+			strbuf_add(out, w, (size_t)(c - w));
+			strbuf_printf(out, "\\x%02x", *c == 1 ? 0 : *c);
+			w = c + 1;
 		}
+		strbuf_add(out, w, (size_t)(c - w));
 		if (i == 0 && ctx_pid && per_process)
 			strbuf_printf(out, " %d", ctx_pid);
 	}
 }
+
+static void canonical_line(struct strbuf *out, struct cmdline *cl,
+			   int ctx_pid, bool per_process, bool escape)
+{
+	canonical_words(out, cl->word, cl->nr, ctx_pid, per_process, escape);
+}
+
+/* The length canonical_words() would give, without making the line. */
+static size_t canonical_len(char *const *word, int nr, int ctx_pid,
+			    bool per_process, bool escape)
+{
+	size_t n = nr > 0 ? (size_t)(nr - 1) : 0;	/* the spaces */
+	char pid[16];
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		const unsigned char *c;
+
+		for (c = (const unsigned char *)word[i]; *c; c++)
+			n += escape && !is_print(*c) ? 4 : 1;	/* \xNN */
+	}
+	if (nr && ctx_pid && per_process)
+		n += (size_t)snprintf(pid, sizeof(pid), " %d", ctx_pid);
+	return n;
+}
+
+/*
+ * The command line as /dmesg shows it: the words as written (before
+ * /PID/ctl's pid is put into them and before `file` makes a path
+ * absolute). Kept as word pointers and made into text only when a report
+ * needs it, since a command that succeeds never shows it.
+ */
+struct shown_line {
+	char *word[MAX_WORDS];
+	int nr;
+	int ctx_pid;
+	bool per_process;
+};
 
 static void report(struct sim *sim, const char *shown, int err,
 		   const char *cause)
@@ -971,6 +1019,19 @@ static void report(struct sim *sim, const char *shown, int err,
 	sim_printk(sim, "%s", sim->last_err.buf ? sim->last_err.buf : "");
 }
 
+/* report() with the line of @sl; if that text cannot be made, the
+ * command's name stands for it. */
+static void report_shown(struct sim *sim, const struct shown_line *sl,
+			 int err, const char *cause)
+{
+	struct strbuf shown = STRBUF_INIT;
+
+	canonical_words(&shown, sl->word, sl->nr, sl->ctx_pid, sl->per_process,
+			true);
+	report(sim, shown.failed ? sl->word[0] : shown.buf, err, cause);
+	strbuf_release(&shown);
+}
+
 int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 		  struct strbuf *result)
 {
@@ -978,6 +1039,7 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	const struct command *cmd = NULL;
 	struct cmd_ctx ctx = { .sim = sim, .result = result, .journal = true };
 	struct cmdline line_words, *cl = &line_words;	/* ~8 KiB, on the stack */
+	struct shown_line sl;
 	size_t i;
 	int err;
 
@@ -1001,22 +1063,23 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 		goto out;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(cl->word[0], commands[i].name))
-			cmd = &commands[i];
-	canonical_line(&shown, cl, ctx_pid, cmd && cmd->per_process, true);
-	if (shown.failed) {
-		err = -ENOMEM;
-		report(sim, cl->word[0], err, "out of memory");
-		goto out;
-	}
+		if (cl->word[0][0] == commands[i].name[0] &&
+		    !strcmp(cl->word[0], commands[i].name)) {
+			cmd = &commands[i];	/* names are unique */
+			break;
+		}
+	memcpy(sl.word, cl->word, sizeof(cl->word[0]) * (size_t)cl->nr);
+	sl.nr = cl->nr;
+	sl.ctx_pid = ctx_pid;
+	sl.per_process = cmd && cmd->per_process;
 	if (!cmd) {
 		err = -EINVAL;
-		report(sim, shown.buf, err, "unknown command");
+		report_shown(sim, &sl, err, "unknown command");
 		goto out;
 	}
 	if (ctx_pid && !cmd->per_process) {
 		err = -EINVAL;
-		report(sim, shown.buf, err, "not a per-process command");
+		report_shown(sim, &sl, err, "not a per-process command");
 		goto out;
 	}
 	if (ctx_pid) {
@@ -1025,7 +1088,7 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 
 		if (cl->nr == MAX_WORDS) {
 			err = -EINVAL;
-			report(sim, shown.buf, err, "too many words");
+			report_shown(sim, &sl, err, "too many words");
 			goto out;
 		}
 		snprintf(pidw, sizeof(cl->pid), "%d", ctx_pid);
@@ -1036,16 +1099,17 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	}
 	if (cl->nr - 1 < cmd->min || cl->nr - 1 > cmd->max) {
 		err = -EINVAL;
-		report(sim, shown.buf, err, "wrong number of arguments");
+		report_shown(sim, &sl, err, "wrong number of arguments");
 		goto out;
 	}
 	/* Room for the journal line and the result first: no failure after
 	 * the command took effect. */
 	/* The journal line may grow by a '/' per file name made absolute. */
-	if (strbuf_reserve(&sim->journal, shown.len + 1 + MAX_WORDS) ||
+	if (strbuf_reserve(&sim->journal, canonical_len(sl.word, sl.nr,
+			ctx_pid, sl.per_process, true) + 1 + MAX_WORDS) ||
 	    (result && strbuf_reserve(result, 32))) {
 		err = -ENOMEM;
-		report(sim, shown.buf, err, "out of memory");
+		report_shown(sim, &sl, err, "out of memory");
 		goto out;
 	}
 	{
@@ -1058,14 +1122,13 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 		strbuf_release(&scratch);
 	}
 	if (err) {
-		report(sim, shown.buf, err, ctx.cause ? ctx.cause : "failed");
+		report_shown(sim, &sl, err, ctx.cause ? ctx.cause : "failed");
 		goto out;
 	}
 	if (ctx.journal) {
-		/* raw bytes, and `file` may have made its path absolute */
-		strbuf_reset(&shown);
-		canonical_line(&shown, cl, 0, false, false);
-		strbuf_add(&sim->journal, shown.buf, shown.len);
+		/* raw bytes, and `file` may have made its path absolute;
+		 * straight into the journal, whose room was reserved above */
+		canonical_line(&sim->journal, cl, 0, false, false);
 		strbuf_putc(&sim->journal, '\n');
 	}
 out:

@@ -11,10 +11,14 @@
  * and the tree's comparator is never used for lookups.
  */
 /* One RB_AUGMENT hook for both trees of this file; it must be defined
- * before <sys/tree.h> is included. */
+ * before <sys/tree.h> is included. It recomputes only the node given
+ * (libbsd calls it once that node's children are final); insert and
+ * remove then walk once from the deepest changed node to the root, as
+ * core/vma.c does for the same reason (a walk per hook call is
+ * O(log^2 n) per insert). */
 #define RB_AUGMENT(x) _Generic((x),					\
-	struct anon_vma_chain *: avc_propagate,				\
-	struct vm_area_struct *: immap_propagate)(x)
+	struct anon_vma_chain *: avc_recompute,				\
+	struct vm_area_struct *: immap_recompute)(x)
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,6 +53,20 @@ static int immap_cmp(struct vm_area_struct *a, struct vm_area_struct *b)
 
 RB_GENERATE_STATIC(avc_tree, anon_vma_chain, rb, avc_cmp)
 RB_GENERATE_STATIC(immap_tree, vm_area_struct, shared_rb, immap_cmp)
+
+/* The deepest node a removal of @n changes: the parent of the node
+ * spliced out (@n's in-order successor when it has two children, or that
+ * successor itself when it is @n's child). Rebalancing rotates only that
+ * node's ancestors. */
+#define RB_ERASE_DEEPEST(n, field) __extension__ ({			\
+	__typeof__(n) _d = RB_PARENT(n, field), _s;			\
+	if (RB_LEFT(n, field) && (_s = RB_RIGHT(n, field))) {		\
+		while (RB_LEFT(_s, field))				\
+			_s = RB_LEFT(_s, field);			\
+		_d = RB_PARENT(_s, field) == (n) ? _s : RB_PARENT(_s, field); \
+	}								\
+	_d;								\
+})
 
 static void avc_recompute(struct anon_vma_chain *avc)
 {
@@ -100,15 +118,18 @@ void anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
 		RB_LEFT(parent, rb) = avc;
 	else
 		RB_RIGHT(parent, rb) = avc;
-	avc_propagate(avc);
 	avc_tree_RB_INSERT_COLOR(root, avc);
+	avc_propagate(avc);
 	avc->anon_vma->nr_avcs++;
 }
 
 void anon_vma_interval_tree_remove(struct anon_vma_chain *avc,
 				   struct avc_tree *root)
 {
+	struct anon_vma_chain *deepest = RB_ERASE_DEEPEST(avc, rb);
+
 	avc_tree_RB_REMOVE(root, avc);
+	avc_propagate(deepest);
 	avc->anon_vma->nr_avcs--;
 }
 
@@ -126,8 +147,8 @@ static void immap_link(struct vm_area_struct *vma,
 		RB_LEFT(parent, shared_rb) = vma;
 	else
 		RB_RIGHT(parent, shared_rb) = vma;
-	immap_propagate(vma);
 	immap_tree_RB_INSERT_COLOR(root, vma);
+	immap_propagate(vma);
 }
 
 void vma_interval_tree_insert(struct vm_area_struct *vma,
@@ -164,7 +185,10 @@ void vma_interval_tree_insert_after(struct vm_area_struct *node,
 void vma_interval_tree_remove(struct vm_area_struct *vma,
 			      struct immap_tree *root)
 {
+	struct vm_area_struct *deepest = RB_ERASE_DEEPEST(vma, shared_rb);
+
 	immap_tree_RB_REMOVE(root, vma);
+	immap_propagate(deepest);
 }
 
 /* In-order walk of the nodes meeting [first, last], pruned by the

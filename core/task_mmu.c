@@ -401,10 +401,36 @@ static void smap_gather_stats(struct vm_area_struct *vma,
 
 /* SEQ_PUT_DEC: a 16-character label, bytes shown in kB right-aligned in
  * 8 columns. */
+static void seq_put_kb_width(struct strbuf *m, const char *label,
+			     uint64_t bytes, int width)
+{
+	/* "%s%*llu kB\n" by hand: smaps prints 20 of these per VMA, and
+	 * printf made a 65,530-VMA smaps twice as slow as the kernel's. */
+	char line[64], num[24];
+	size_t len = strlen(label), n = 0;
+	uint64_t kb = bytes >> 10;
+
+	if (len > sizeof(line) - sizeof(num) - 8) {
+		strbuf_printf(m, "%s%*llu kB\n", label, width,
+			      (unsigned long long)kb);
+		return;
+	}
+	do {
+		num[sizeof(num) - 1 - n++] = (char)('0' + kb % 10);
+		kb /= 10;
+	} while (kb);
+	memcpy(line, label, len);
+	for (; (int)n < width; width--)
+		line[len++] = ' ';
+	memcpy(line + len, num + sizeof(num) - n, n);
+	len += n;
+	memcpy(line + len, " kB\n", 4);
+	strbuf_add(m, line, len + 4);
+}
+
 static void seq_put_kb(struct strbuf *m, const char *label, uint64_t bytes)
 {
-	strbuf_printf(m, "%s%8llu kB\n", label,
-		      (unsigned long long)(bytes >> 10));
+	seq_put_kb_width(m, label, bytes, 8);
 }
 
 /* __show_smap - the kB lines shared by smaps and smaps_rollup (§2.1 rows
@@ -432,7 +458,7 @@ static void __show_smap(struct strbuf *m, const struct mem_size_stats *mss,
 	seq_put_kb(m, "Shared_Hugetlb: ", mss->shared_hugetlb);
 	/* Easily overlooked: one character more of label, one less of
 	 * number, so the line is as wide as the others. */
-	strbuf_printf(m, "Private_Hugetlb: %7lu kB\n", mss->private_hugetlb >> 10);
+	seq_put_kb_width(m, "Private_Hugetlb: ", mss->private_hugetlb, 7);
 	seq_put_kb(m, "Swap:           ", mss->swap);
 	seq_put_kb(m, "SwapPss:        ", mss->swap_pss >> PSS_SHIFT);
 	seq_put_kb(m, "Locked:         ", mss->pss_locked >> PSS_SHIFT);

@@ -524,9 +524,13 @@ static int cmd_idle(struct cmd_ctx *ctx)
 	page = arg_page(ctx, 1, &err);
 	if (!page)
 		return err;
-	/* page_idle_bitmap_write: clear the references, then mark idle */
-	n = page_idle_clear_pte_refs(ctx->sim, page);
-	SetPage(page, PG_idle);
+	/* page_idle_bitmap_write: clear the references, then mark idle;
+	 * page_idle_get_page passes over pages not on an LRU list */
+	n = 0;
+	if (PageTest(page, PG_lru)) {
+		n = page_idle_clear_pte_refs(ctx->sim, page);
+		SetPage(page, PG_idle);
+	}
 	strbuf_printf(ctx->result, "%d\n", n);
 	return 0;
 }
@@ -573,6 +577,25 @@ static int cmd_reclaim(struct cmd_ctx *ctx)
 	      "unmapped %lu activated %lu deactivated %lu kept %lu", st.scanned,
 	      st.reclaimed, st.swapped, st.unmapped, st.activated,
 	      st.deactivated, st.kept);
+	return 0;
+}
+
+/* balloon inflate|deflate N: virtio_balloon's fill_balloon/leak_balloon. */
+static int cmd_balloon(struct cmd_ctx *ctx)
+{
+	const char *op = ctx->cl->word[1];
+	unsigned long n;
+
+	if (strcmp(op, "inflate") && strcmp(op, "deflate"))
+		return fail(ctx, -EINVAL, "want inflate or deflate");
+	ARG_NUM(ctx, 2, false, n, "count");
+	if (*op == 'd') {
+		strbuf_printf(ctx->result, "%lu\n", balloon_deflate(ctx->sim, n));
+		return 0;
+	}
+	if (balloon_inflate(ctx->sim, n))
+		return fail(ctx, -ENOMEM, "fewer free frames than that");
+	strbuf_printf(ctx->result, "%lu\n", n);
 	return 0;
 }
 
@@ -887,6 +910,7 @@ static const struct command {
 	{ "reclaim", 1, 1, false, cmd_reclaim, "reclaim N" },
 	{ "trace", 1, 1, false, cmd_trace, "trace on|off|clear" },
 	{ "ksm", 1, 1, false, cmd_ksm, "ksm scan" },
+	{ "balloon", 2, 2, false, cmd_balloon, "balloon inflate|deflate N" },
 	{ "check", 0, 0, false, cmd_check, "check" },
 };
 

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 
+#include "balloon.h"
 #include "filemap.h"
 #include "ksm.h"
 #include "mm_internal.h"
@@ -133,6 +134,20 @@ static int migrate_finish(struct sim *sim, struct migration *mg,
 	struct remove_arg ra = { sim, mg->old_pfn, new, 0 };
 	struct rmap_walk_control rwc = { &ra, remove_migration_pte, NULL };
 
+	if (PageMovable(old)) {
+		/* move_to_new_page of a non-LRU movable page: its mapping's
+		 * migratepage; no PTE to restore, no LRU to go back to; the
+		 * allocation reference on @new becomes the driver's */
+		new->content = old->content;
+		balloon_page_migrate(sim, new, old);
+		*new_pfn = mg->new_pfn;
+		trace(sim, "balloon_page_migrate", "pfn %lu -> %lu",
+		      mg->old_pfn, mg->new_pfn);
+		*mg = sim->migrations[--sim->nr_migrations];
+		put_page(sim, old);	/* the isolation reference: freed */
+		sim->vmstat[PGMIGRATE_SUCCESS]++;
+		return 0;
+	}
 	move_to_new_page(sim, new, old);
 	rmap_walk(sim, new, &rwc);
 	lru_cache_add(sim, new, NULL);	/* putback_lru_page */
@@ -170,14 +185,29 @@ int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 		return -EBUSY;
 	page = pfn_to_page(sim, pfn);
 	/* isolate_lru_page: only LRU pages move, the unevictable list's
-	 * (mlocked pages) and KSM pages included */
-	if (!page->_refcount || !PageTest(page, PG_lru))
+	 * (mlocked pages) and KSM pages included; isolate_movable_page: a
+	 * non-LRU movable page whose driver lets it go */
+	if (!page->_refcount ||
+	    (!PageTest(page, PG_lru) && !balloon_page(sim, page)))
 		return -EINVAL;
 	if (sim->nr_migrations == SIM_MAX_MIGRATIONS)
 		return -EBUSY;
 	new = alloc_page(sim);
 	if (!new)
 		return -ENOMEM;
+	if (PageMovable(page)) {
+		/* isolate_movable_page: no PTE maps it, nothing to unmap */
+		balloon_page_isolate(sim, page);
+		get_page(page);		/* the isolation reference */
+		trace(sim, "isolate_movable_page", "pfn %lu: new pfn %lu", pfn,
+		      page_to_pfn(sim, new));
+		mg = &sim->migrations[sim->nr_migrations++];
+		mg->old_pfn = pfn;
+		mg->new_pfn = page_to_pfn(sim, new);
+		mg->anon_vma = NULL;
+		*new_pfn = mg->new_pfn;
+		return mode == 1 ? 0 : migrate_finish(sim, mg, new_pfn);
+	}
 	lru_del(sim, page);
 	get_page(page);			/* the isolation reference */
 	/* page_get_anon_vma: the anon_vma must outlive the unmapped page,

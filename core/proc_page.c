@@ -63,6 +63,8 @@ uint64_t stable_page_flags(struct sim *sim, unsigned long pfn)
 		u |= 1ULL << KPF_ZERO_PAGE;
 	if (PageTest(page, PG_idle))
 		u |= 1ULL << KPF_IDLE;		/* page_is_idle */
+	if (PageTest(page, PG_offline))
+		u |= 1ULL << KPF_OFFLINE;	/* PageOffline: a balloon page */
 	u |= kpf_copy_bit(k, KPF_LOCKED, PG_locked);
 	u |= kpf_copy_bit(k, KPF_ERROR, PG_error);
 	u |= kpf_copy_bit(k, KPF_DIRTY, PG_dirty);
@@ -148,6 +150,7 @@ static const char *const pageflag_names[32] = {
 	[PG_mlocked] = "mlocked",
 	[PG_young] = "young",
 	[PG_idle] = "idle",
+	[PG_offline] = "offline",
 };
 
 static void show_page_flags(struct strbuf *m, const struct page *page)
@@ -162,6 +165,8 @@ static void show_page_flags(struct strbuf *m, const struct page *page)
 			continue;
 		if (bit == PG_owner_priv_1 && PageTest(page, PG_swapbacked))
 			name = "swapcache";	/* PG_swapcache's alias */
+		if (bit == PG_reclaim && PageMovable(page))
+			name = "isolated";	/* PG_isolated's alias */
 		if (!first)
 			strbuf_putc(m, ' ');
 		if (name)
@@ -235,6 +240,10 @@ void show_page(struct strbuf *m, struct sim *sim, unsigned long pfn)
 	} else if (PageKsm(page)) {
 		strbuf_puts(m, "ksm");
 		do_walk = true;	/* its stable node lives as long as it does */
+	} else if (PageMovable(page)) {
+		/* non-LRU movable: the driver's mapping, no PTE, no walk */
+		strbuf_puts(m, balloon_page(sim, page) ? "movable balloon" :
+			    "movable");
 	} else if (PageAnon(page)) {
 		av = page_anon_vma_live(sim, page);
 		if (av)

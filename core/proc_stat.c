@@ -102,7 +102,10 @@ void show_meminfo(struct strbuf *m, struct sim *sim)
 	for (pfn = 1; pfn < sim->opt.frames; pfn++)
 		mlocked += PageTest(pfn_to_page(sim, pfn), PG_mlocked);
 	swap_total = sim->swap.max > 1 ? sim->swap.max - 1 : 0;
-	show_val_kb(m, "MemTotal:       ", sim->opt.frames);
+	/* virtio_balloon without DEFLATE_ON_OOM takes its pages out of
+	 * totalram (adjust_managed_page_count) */
+	show_val_kb(m, "MemTotal:       ", sim->opt.frames -
+		    sim->balloon.num_pages - sim->balloon.isolated_pages);
 	show_val_kb(m, "MemFree:        ", sim->nr_free);
 	show_val_kb(m, "Cached:         ",
 		    sim->vmstat[NR_FILE_PAGES] - sim->vmstat[NR_SWAPCACHE]);

@@ -191,6 +191,8 @@ void rmap_walk(struct sim *sim, struct page *page,
 		rmap_walk_ksm(sim, page, rwc);
 		return;
 	}
+	if (PageMovable(page))
+		return;	/* a driver's page: its mapping's i_mmap is empty */
 	if (PageAnon(page))
 		rmap_walk_anon(page, rwc);
 	else

@@ -461,7 +461,7 @@ static bool in_page_cache(struct sim *sim, struct page *page)
 {
 	struct inode *inode;
 
-	if (!page->mapping || PageAnon(page))
+	if (!page->mapping || PageAnon(page) || PageMovable(page))
 		return false;
 	inode = (struct inode *)page->mapping;
 	return find_get_page(sim, inode, page->index) == page;
@@ -697,7 +697,8 @@ static int check_pages(struct sim *sim, struct strbuf *why)
 			if (err)
 				goto out;
 		}
-		want = (long)pc.ptes[pfn] + (cached ? 1 : 0) + (swapcached ? 1 : 0);
+		want = (long)pc.ptes[pfn] + (cached ? 1 : 0) + (swapcached ? 1 : 0) +
+		       balloon_page(sim, page);	/* the balloon's reference */
 		for (mg = 0; mg < sim->nr_migrations; mg++)
 			if (sim->migrations[mg].old_pfn == pfn ||
 			    sim->migrations[mg].new_pfn == pfn)
@@ -771,6 +772,9 @@ int sim_check(struct sim *sim, struct strbuf *why)
 			    inode->i_mmap_count, c);
 	}
 	err = check_pages(sim, why);
+	if (err)
+		return err;
+	err = balloon_check(sim, why);
 	if (err)
 		return err;
 	return ksm_check(sim, why);

@@ -36,6 +36,7 @@ enum node_kind {
 	N_SYSCTL_DIR,		/* /sysctl */
 	N_SYSCTL_SUBDIR,	/* /sysctl/kernel, /sysctl/vm */
 	N_SYSCTL,		/* /sysctl/DIR/NAME */
+	N_BALLOON,		/* /balloon */
 	N_ANON_VMA_DIR,		/* /anon_vma */
 	N_ANON_VMA,		/* /anon_vma/ID */
 	N_PAGES_DIR,		/* /pages */
@@ -106,6 +107,7 @@ static const struct {
 	enum node_kind kind;
 } root_entries[] = {
 	{ "anon_vma", N_ANON_VMA_DIR },
+	{ "balloon", N_BALLOON },
 	{ "ctl", N_CTL },
 	{ "dmesg", N_DMESG },
 	{ "files", N_FILES_DIR },
@@ -466,6 +468,9 @@ static int render(struct sim *sim, struct node *nd, struct strbuf *out)
 		break;
 	case N_KSM:
 		show_ksm(out, sim);
+		break;
+	case N_BALLOON:
+		show_balloon(out, sim);
 		break;
 	case N_NONE:
 		return -ENOENT;

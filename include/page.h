@@ -29,8 +29,11 @@ enum pageflags {
 	PG_mlocked = 21,
 	PG_young = 23,		/* idle tracking */
 	PG_idle = 24,
+	PG_offline = 27,	/* rmapfs's bit for PageOffline, a page type
+				 * in the kernel (kept in _mapcount there) */
 };
 #define PG_swapcache PG_owner_priv_1
+#define PG_isolated PG_reclaim	/* non-LRU movable pages: off their list */
 
 /* page->mapping tag bits */
 #define PAGE_MAPPING_ANON	0x1UL

@@ -78,6 +78,7 @@ int pagemap_read(struct mm_struct *mm, uint64_t off, size_t len,
 #define KPF_SWAPBACKED		14
 #define KPF_UNEVICTABLE		18
 #define KPF_KSM			21
+#define KPF_OFFLINE		23	/* PageOffline (v5.0: was KPF_BALLOON) */
 #define KPF_ZERO_PAGE		24
 #define KPF_IDLE		25
 #define KPF_PGTABLE		26

@@ -4,6 +4,7 @@
 #ifndef RMAPFS_SIM_H
 #define RMAPFS_SIM_H
 
+#include "balloon.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include "mm_types.h"
@@ -98,6 +99,7 @@ struct sim {
 	struct migration migrations[SIM_MAX_MIGRATIONS];
 	unsigned int nr_migrations;
 	struct ksm_state *ksm;		/* ksmd's trees and lists (core/ksm.c) */
+	struct balloon_dev_info balloon;	/* non-LRU movable pages */
 };
 
 #define SIM_MAX_FRAMES		(1UL << 26)	/* 256 GiB simulated */

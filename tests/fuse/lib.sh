@@ -321,7 +321,7 @@ status_text() {
 
 # What `ls` shows (C collation): the root less the pid directories, a
 # pid directory, /sysctl/vm. docs/files.md lists every file.
-ROOT_LS=$'anon_vma\nctl\ndmesg\nfiles\ngraph.dot\njournal\nkpagecount\nkpageflags\nksm\nmeminfo\npages\nslabinfo\nswaps\nsysctl\ntrace\nvmstat\n'
+ROOT_LS=$'anon_vma\nballoon\nctl\ndmesg\nfiles\ngraph.dot\njournal\nkpagecount\nkpageflags\nksm\nmeminfo\npages\nslabinfo\nswaps\nsysctl\ntrace\nvmstat\n'
 PID_LS=$'anon_vma.dot\nctl\nmaps\npagemap\npagetable\nsmaps\nsmaps_rollup\nstatus\n'
 SYSCTL_VM_LS=$'anon_vma_reuse\nmax_map_count\n'
 

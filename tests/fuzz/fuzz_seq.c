@@ -14,7 +14,8 @@
  * It generates every command that changes memory: spawn fork exit mmap
  * munmap mprotect madvise mremap brk exec mlock munlock read write touch,
  * the file commands, the rmap walkers of one frame (unmap referenced
- * mkclean idle migrate), reclaim and sysctl. A new command is one
+ * mkclean idle migrate), reclaim, ksm scan, the balloon and sysctl. A
+ * new command is one
  * generator function and one line in gens[].
  *
  * FUZZ_PRINT=1 ./fuzz_seq INPUT prints the generated script on stderr;
@@ -539,9 +540,26 @@ static void gen_reclaim(struct seq *s, struct strbuf *line)
 			      1 + pick(s, 16));
 }
 
+static void gen_ksm(struct seq *s, struct strbuf *line)
+{
+	(void)s;
+	strbuf_puts(line, "ksm scan");
+}
+
+/* Balloon pages are the non-LRU movable kind: inflate, deflate, and the
+ * rmap walkers and migrate above meet them by pfn. */
+static void gen_balloon(struct seq *s, struct strbuf *line)
+{
+	strbuf_printf(line, "balloon %s %lu", one_in(s, 2) ? "inflate" : "deflate",
+		      one_in(s, 8) ? pick(s, 1000) : 1 + pick(s, 4));
+}
+
 static void gen_sysctl(struct seq *s, struct strbuf *line)
 {
-	if (one_in(s, 3))
+	if (one_in(s, 8))
+		strbuf_printf(line, "sysctl kernel.pid_max %lu",
+			      one_in(s, 2) ? 32768 : 301 + pick(s, 8));
+	else if (one_in(s, 3))
 		strbuf_printf(line, "sysctl vm.anon_vma_reuse %lu", pick(s, 2));
 	else
 		strbuf_printf(line, "sysctl vm.max_map_count %lu",
@@ -575,6 +593,8 @@ static const struct gen {
 	{ "mlock",	2,	true,	gen_mlock },	/* and munlock */
 	{ "rmap_walk",	4,	false,	gen_rmap_walk }, /* unmap, migrate, ... */
 	{ "reclaim",	1,	false,	gen_reclaim },
+	{ "ksm",	1,	false,	gen_ksm },
+	{ "balloon",	1,	false,	gen_balloon },
 	{ "sysctl",	1,	false,	gen_sysctl },
 };
 

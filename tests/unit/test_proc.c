@@ -909,7 +909,7 @@ START_TEST(test_tree_listings_and_sysctl)
 	T_CMD(T.sim, "mmap 1 0x40000000 4096 rw- private,fixed");
 	T_CMD(T.sim, "write 1 0x40000000 1");
 	ck_assert_int_eq(vfs_readdir(T.sim, "/", collect, &ls), 0);
-	ck_assert_str_eq(ls.buf, "anon_vma/ ctl dmesg files/ graph.dot journal "
+	ck_assert_str_eq(ls.buf, "anon_vma/ balloon ctl dmesg files/ graph.dot journal "
 			 "kpagecount kpageflags ksm meminfo pages/ slabinfo swaps sysctl/ "
 			 "trace vmstat 1/ ");
 	strbuf_reset(&ls);

@@ -163,6 +163,20 @@ static int migrate_finish(struct sim *sim, struct migration *mg,
 	return 0;
 }
 
+/* The migration of @pfn to @new, held until migrate_finish. */
+static struct migration *migration_add(struct sim *sim, unsigned long pfn,
+				       struct page *new, struct anon_vma *anon_vma,
+				       unsigned long *new_pfn)
+{
+	struct migration *mg = &sim->migrations[sim->nr_migrations++];
+
+	mg->old_pfn = pfn;
+	mg->new_pfn = page_to_pfn(sim, new);
+	mg->anon_vma = anon_vma;
+	*new_pfn = mg->new_pfn;
+	return mg;
+}
+
 /*
  * migrate_page - @mode 0: the whole migration; 1: hold after unmapping;
  * 2: finish a held one. Return: 0 with the new pfn, or -EINVAL (not a
@@ -201,11 +215,7 @@ int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 		get_page(page);		/* the isolation reference */
 		trace(sim, "isolate_movable_page", "pfn %lu: new pfn %lu", pfn,
 		      page_to_pfn(sim, new));
-		mg = &sim->migrations[sim->nr_migrations++];
-		mg->old_pfn = pfn;
-		mg->new_pfn = page_to_pfn(sim, new);
-		mg->anon_vma = NULL;
-		*new_pfn = mg->new_pfn;
+		mg = migration_add(sim, pfn, new, NULL, new_pfn);
 		return mode == 1 ? 0 : migrate_finish(sim, mg, new_pfn);
 	}
 	lru_del(sim, page);
@@ -223,14 +233,8 @@ int migrate_page(struct sim *sim, unsigned long pfn, int mode,
 	}
 	trace(sim, "try_to_migrate", "pfn %lu: %d ptes -> migration entries, new pfn %lu",
 	      pfn, unmapped, page_to_pfn(sim, new));
-	mg = &sim->migrations[sim->nr_migrations++];
-	mg->old_pfn = pfn;
-	mg->new_pfn = page_to_pfn(sim, new);
-	mg->anon_vma = anon_vma;
-	*new_pfn = mg->new_pfn;
-	if (mode == 1)
-		return 0;
-	return migrate_finish(sim, mg, new_pfn);
+	mg = migration_add(sim, pfn, new, anon_vma, new_pfn);
+	return mode == 1 ? 0 : migrate_finish(sim, mg, new_pfn);
 }
 
 /*

@@ -30,34 +30,6 @@ bool balloon_page(struct sim *sim, const struct page *page)
 	return page->mapping == balloon_mapping(sim);
 }
 
-/* list_add: the newest page first */
-static void balloon_list_add(struct sim *sim, struct page *page)
-{
-	struct balloon_dev_info *b = &sim->balloon;
-	uint32_t pfn = (uint32_t)page_to_pfn(sim, page);
-
-	page->lru_prev = 0;
-	page->lru_next = b->head;
-	if (b->head)
-		pfn_to_page(sim, b->head)->lru_prev = pfn;
-	b->head = pfn;
-	b->num_pages++;
-}
-
-static void balloon_list_del(struct sim *sim, struct page *page)
-{
-	struct balloon_dev_info *b = &sim->balloon;
-
-	if (page->lru_prev)
-		pfn_to_page(sim, page->lru_prev)->lru_next = page->lru_next;
-	else
-		b->head = page->lru_next;
-	if (page->lru_next)
-		pfn_to_page(sim, page->lru_next)->lru_prev = page->lru_prev;
-	page->lru_prev = page->lru_next = 0;
-	b->num_pages--;
-}
-
 /* balloon_page_insert: PageOffline, movable with the balloon's mapping,
  * on its list. The allocation reference is the balloon's. */
 static void balloon_page_insert(struct sim *sim, struct page *page)
@@ -67,7 +39,7 @@ static void balloon_page_insert(struct sim *sim, struct page *page)
 	ClearPage(page, PG_uptodate);
 	SetPage(page, PG_offline);
 	page->mapping = balloon_mapping(sim);
-	balloon_list_add(sim, page);
+	page_list_add(sim, &sim->balloon.pages, page);
 }
 
 /* balloon_page_delete: the page leaves the balloon (not the list: a page
@@ -92,7 +64,7 @@ int balloon_inflate(struct sim *sim, unsigned long n)
 	}
 	sim->balloon.inflated += n;
 	trace(sim, "fill_balloon", "%lu pages in, %lu in the balloon", n,
-	      sim->balloon.num_pages);
+	      sim->balloon.pages.count);
 	return 0;
 }
 
@@ -103,17 +75,17 @@ unsigned long balloon_deflate(struct sim *sim, unsigned long n)
 
 	/* balloon_page_list_dequeue: from the head, isolated pages are off
 	 * the list already */
-	while (done < n && b->head) {
-		struct page *page = pfn_to_page(sim, b->head);
+	while (done < n && b->pages.head) {
+		struct page *page = pfn_to_page(sim, b->pages.head);
 
-		balloon_list_del(sim, page);
+		page_list_del(sim, &sim->balloon.pages, page);
 		balloon_page_delete(page);
 		put_page(sim, page);	/* release_pages_balloon */
 		done++;
 	}
 	b->deflated += done;
 	trace(sim, "leak_balloon", "%lu pages out, %lu in the balloon", done,
-	      b->num_pages);
+	      b->pages.count);
 	return done;
 }
 
@@ -121,7 +93,7 @@ unsigned long balloon_deflate(struct sim *sim, unsigned long n)
  * is set by isolate_movable_page). */
 void balloon_page_isolate(struct sim *sim, struct page *page)
 {
-	balloon_list_del(sim, page);
+	page_list_del(sim, &sim->balloon.pages, page);
 	SetPage(page, PG_isolated);
 	sim->balloon.isolated_pages++;
 }
@@ -149,10 +121,10 @@ void show_balloon(struct strbuf *m, struct sim *sim)
 
 	strbuf_printf(m, "num_pages:\t%lu\nisolated_pages:\t%lu\ninflated:\t%lu\n"
 		      "deflated:\t%lu\nmigrated:\t%lu\npfns:\t",
-		      b->num_pages, b->isolated_pages, b->inflated, b->deflated,
+		      b->pages.count, b->isolated_pages, b->inflated, b->deflated,
 		      b->migrated);
-	for (pfn = b->head; pfn; pfn = pfn_to_page(sim, pfn)->lru_next)
-		strbuf_printf(m, "%s%u", pfn == b->head ? "" : " ", pfn);
+	for (pfn = b->pages.head; pfn; pfn = pfn_to_page(sim, pfn)->lru_next)
+		strbuf_printf(m, "%s%u", pfn == b->pages.head ? "" : " ", pfn);
 	strbuf_putc(m, '\n');
 }
 
@@ -162,12 +134,12 @@ int balloon_check(struct sim *sim, struct strbuf *why)
 	unsigned long listed = 0, isolated = 0, pfn;
 	uint32_t prev = 0, p;
 
-	for (p = b->head; p; prev = p, p = pfn_to_page(sim, p)->lru_next) {
+	for (p = b->pages.head; p; prev = p, p = pfn_to_page(sim, p)->lru_next) {
 		struct page *page = pfn_to_page(sim, p);
 
-		if (p >= sim->opt.frames || ++listed > b->num_pages) {
+		if (p >= sim->opt.frames || ++listed > b->pages.count) {
 			strbuf_printf(why, "balloon: list longer than num_pages %lu",
-				      b->num_pages);
+				      b->pages.count);
 			return -EUCLEAN;
 		}
 		if (page->lru_prev != prev || !balloon_page(sim, page) ||
@@ -176,9 +148,9 @@ int balloon_check(struct sim *sim, struct strbuf *why)
 			return -EUCLEAN;
 		}
 	}
-	if (listed != b->num_pages) {
+	if (listed != b->pages.count || prev != b->pages.tail) {
 		strbuf_printf(why, "balloon: %lu listed, num_pages %lu", listed,
-			      b->num_pages);
+			      b->pages.count);
 		return -EUCLEAN;
 	}
 	for (pfn = 1; pfn < sim->opt.frames; pfn++) {

@@ -156,6 +156,34 @@ void get_page(struct page *page)
 	page->_refcount++;
 }
 
+void page_list_add(struct sim *sim, struct page_list *l, struct page *page)
+{
+	uint32_t pfn = (uint32_t)page_to_pfn(sim, page);
+
+	page->lru_prev = 0;
+	page->lru_next = l->head;
+	if (l->head)
+		pfn_to_page(sim, l->head)->lru_prev = pfn;
+	else
+		l->tail = pfn;
+	l->head = pfn;
+	l->count++;
+}
+
+void page_list_del(struct sim *sim, struct page_list *l, struct page *page)
+{
+	if (page->lru_prev)
+		pfn_to_page(sim, page->lru_prev)->lru_next = page->lru_next;
+	else
+		l->head = page->lru_next;
+	if (page->lru_next)
+		pfn_to_page(sim, page->lru_next)->lru_prev = page->lru_prev;
+	else
+		l->tail = page->lru_prev;
+	page->lru_prev = page->lru_next = 0;
+	l->count--;
+}
+
 void put_page(struct sim *sim, struct page *page)
 {
 	if (PageTest(page, PG_reserved))

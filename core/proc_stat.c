@@ -96,7 +96,7 @@ static void show_val_kb(struct strbuf *m, const char *label,
  */
 void show_meminfo(struct strbuf *m, struct sim *sim)
 {
-	const unsigned long *lru = sim->lru_count;
+	const struct page_list *lru = sim->lru;
 	unsigned long pfn, mlocked = 0, swap_total;
 
 	for (pfn = 1; pfn < sim->opt.frames; pfn++)
@@ -105,20 +105,20 @@ void show_meminfo(struct strbuf *m, struct sim *sim)
 	/* virtio_balloon without DEFLATE_ON_OOM takes its pages out of
 	 * totalram (adjust_managed_page_count) */
 	show_val_kb(m, "MemTotal:       ", sim->opt.frames -
-		    sim->balloon.num_pages - sim->balloon.isolated_pages);
+		    sim->balloon.pages.count - sim->balloon.isolated_pages);
 	show_val_kb(m, "MemFree:        ", sim->nr_free);
 	show_val_kb(m, "Cached:         ",
 		    sim->vmstat[NR_FILE_PAGES] - sim->vmstat[NR_SWAPCACHE]);
 	show_val_kb(m, "SwapCached:     ", sim->vmstat[NR_SWAPCACHE]);
 	show_val_kb(m, "Active:         ",
-		    lru[LRU_ACTIVE_ANON] + lru[LRU_ACTIVE_FILE]);
+		    lru[LRU_ACTIVE_ANON].count + lru[LRU_ACTIVE_FILE].count);
 	show_val_kb(m, "Inactive:       ",
-		    lru[LRU_INACTIVE_ANON] + lru[LRU_INACTIVE_FILE]);
-	show_val_kb(m, "Active(anon):   ", lru[LRU_ACTIVE_ANON]);
-	show_val_kb(m, "Inactive(anon): ", lru[LRU_INACTIVE_ANON]);
-	show_val_kb(m, "Active(file):   ", lru[LRU_ACTIVE_FILE]);
-	show_val_kb(m, "Inactive(file): ", lru[LRU_INACTIVE_FILE]);
-	show_val_kb(m, "Unevictable:    ", lru[LRU_UNEVICTABLE]);
+		    lru[LRU_INACTIVE_ANON].count + lru[LRU_INACTIVE_FILE].count);
+	show_val_kb(m, "Active(anon):   ", lru[LRU_ACTIVE_ANON].count);
+	show_val_kb(m, "Inactive(anon): ", lru[LRU_INACTIVE_ANON].count);
+	show_val_kb(m, "Active(file):   ", lru[LRU_ACTIVE_FILE].count);
+	show_val_kb(m, "Inactive(file): ", lru[LRU_INACTIVE_FILE].count);
+	show_val_kb(m, "Unevictable:    ", lru[LRU_UNEVICTABLE].count);
 	show_val_kb(m, "Mlocked:        ", mlocked);
 	show_val_kb(m, "SwapTotal:      ", swap_total);
 	show_val_kb(m, "SwapFree:       ", swap_total - sim->swap.inuse);

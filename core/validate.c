@@ -581,7 +581,7 @@ static int check_lru(struct sim *sim, struct strbuf *why)
 
 	for (l = 0; l < NR_LRU_LISTS; l++) {
 		unsigned long n = 0;
-		uint32_t p = sim->lru_head[l], prev = 0;
+		uint32_t p = sim->lru[l].head, prev = 0;
 
 		while (p) {
 			struct page *page = pfn_to_page(sim, p);
@@ -594,9 +594,9 @@ static int check_lru(struct sim *sim, struct strbuf *why)
 			if (++n > sim->opt.frames)
 				BAD(why, "lru list %d: loop", l);
 		}
-		if (prev != sim->lru_tail[l] || n != sim->lru_count[l])
+		if (prev != sim->lru[l].tail || n != sim->lru[l].count)
 			BAD(why, "lru list %d: %lu pages, count says %lu", l, n,
-			    sim->lru_count[l]);
+			    sim->lru[l].count);
 		on_lists += n;
 	}
 	for (pfn = 1; pfn < sim->opt.frames; pfn++)

@@ -31,17 +31,7 @@ static enum lru_list page_lru(const struct page *page)
 /* Link at the head (most recent); reclaim takes from the tail. */
 static void lru_link(struct sim *sim, struct page *page, enum lru_list lru)
 {
-	uint32_t pfn = (uint32_t)page_to_pfn(sim, page);
-	uint32_t head = sim->lru_head[lru];
-
-	page->lru_prev = 0;
-	page->lru_next = head;
-	if (head)
-		pfn_to_page(sim, head)->lru_prev = pfn;
-	else
-		sim->lru_tail[lru] = pfn;
-	sim->lru_head[lru] = pfn;
-	sim->lru_count[lru]++;
+	page_list_add(sim, &sim->lru[lru], page);
 	SetPage(page, PG_lru);
 }
 
@@ -51,16 +41,7 @@ void lru_del(struct sim *sim, struct page *page)
 
 	if (!PageTest(page, PG_lru))
 		return;
-	if (page->lru_prev)
-		pfn_to_page(sim, page->lru_prev)->lru_next = page->lru_next;
-	else
-		sim->lru_head[lru] = page->lru_next;
-	if (page->lru_next)
-		pfn_to_page(sim, page->lru_next)->lru_prev = page->lru_prev;
-	else
-		sim->lru_tail[lru] = page->lru_prev;
-	page->lru_prev = page->lru_next = 0;
-	sim->lru_count[lru]--;
+	page_list_del(sim, &sim->lru[lru], page);
 	ClearPage(page, PG_lru);
 }
 
@@ -165,8 +146,8 @@ static enum page_references page_check_references(struct sim *sim,
  * until the inactive list is no smaller (inactive_is_low, ratio 1). */
 static void shrink_active_list(struct sim *sim, struct reclaim_stat *st)
 {
-	while (sim->lru_count[LRU_INACTIVE_ANON] < sim->lru_count[LRU_ACTIVE_ANON]) {
-		struct page *page = pfn_to_page(sim, sim->lru_tail[LRU_ACTIVE_ANON]);
+	while (sim->lru[LRU_INACTIVE_ANON].count < sim->lru[LRU_ACTIVE_ANON].count) {
+		struct page *page = pfn_to_page(sim, sim->lru[LRU_ACTIVE_ANON].tail);
 		unsigned long vm_flags = 0;
 
 		/* referenced or not, swap-backed pages go inactive (only
@@ -272,15 +253,15 @@ static bool shrink_page(struct sim *sim, struct page *page,
 unsigned long try_to_free_pages(struct sim *sim, unsigned long nr,
 				struct reclaim_stat *st)
 {
-	unsigned long budget = sim->lru_count[LRU_INACTIVE_ANON] +
-			       sim->lru_count[LRU_ACTIVE_ANON];
+	unsigned long budget = sim->lru[LRU_INACTIVE_ANON].count +
+			       sim->lru[LRU_ACTIVE_ANON].count;
 
 	shrink_active_list(sim, st);
-	while (st->reclaimed < nr && budget-- && sim->lru_tail[LRU_INACTIVE_ANON]) {
-		struct page *page = pfn_to_page(sim, sim->lru_tail[LRU_INACTIVE_ANON]);
+	while (st->reclaimed < nr && budget-- && sim->lru[LRU_INACTIVE_ANON].tail) {
+		struct page *page = pfn_to_page(sim, sim->lru[LRU_INACTIVE_ANON].tail);
 
 		shrink_page(sim, page, st, false);
-		if (!sim->lru_count[LRU_INACTIVE_ANON])
+		if (!sim->lru[LRU_INACTIVE_ANON].count)
 			shrink_active_list(sim, st);
 	}
 	return st->reclaimed;

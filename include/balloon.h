@@ -12,16 +12,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "page.h"
+
 struct sim;
-struct page;
 struct strbuf;
 
 /* struct balloon_dev_info - the balloon's pages, newest first (list_add),
- * linked by pfn through page->lru_prev/lru_next as the kernel links them
- * through page->lru. */
+ * on a page_list as the kernel links them through page->lru. */
 struct balloon_dev_info {
-	uint32_t head;			/* pfn of the newest page, 0: empty */
-	unsigned long num_pages;	/* on the list */
+	struct page_list pages;		/* .count is num_pages */
 	unsigned long isolated_pages;	/* taken off it by migration */
 	unsigned long inflated, deflated, migrated;	/* events, for /balloon */
 };

@@ -60,6 +60,17 @@ struct page {
 
 struct sim;
 
+/* A list of frames linked by pfn through page->lru_prev/lru_next, as the
+ * kernel links pages through page->lru; pfn 0 (the zero page, never on a
+ * list) ends it. The LRU lists and the balloon's list are such lists. */
+struct page_list {
+	uint32_t head, tail;	/* newest, oldest */
+	unsigned long count;
+};
+/* list_add: @page becomes the head. */
+void page_list_add(struct sim *sim, struct page_list *l, struct page *page);
+void page_list_del(struct sim *sim, struct page_list *l, struct page *page);
+
 /* The machine's frames: allocated in sim_new. */
 struct page *pfn_to_page(struct sim *sim, unsigned long pfn);
 unsigned long page_to_pfn(struct sim *sim, const struct page *page);

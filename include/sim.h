@@ -5,6 +5,7 @@
 #define RMAPFS_SIM_H
 
 #include "balloon.h"
+#include "page.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include "mm_types.h"
@@ -94,8 +95,7 @@ struct sim {
 	unsigned long vmstat[NR_VMSTAT_ITEMS];
 	struct trace_ring trace;
 	struct swap_info swap;
-	uint32_t lru_head[5], lru_tail[5];	/* LRU lists by pfn (0: empty) */
-	unsigned long lru_count[5];
+	struct page_list lru[5];	/* by enum lru_list */
 	struct migration migrations[SIM_MAX_MIGRATIONS];
 	unsigned int nr_migrations;
 	struct ksm_state *ksm;		/* ksmd's trees and lists (core/ksm.c) */

@@ -342,7 +342,7 @@ expect_status() {
 
 # snapshot: every file of the machine except /dmesg, in one text, for
 # "the state is unchanged" comparisons (maps, status, ctl-less listings,
-# journal, /files, the sysctl).
+# journal, /files, the sysctls, the balloon).
 snapshot() {
 	local d f
 	echo "== ls /"
@@ -365,7 +365,9 @@ snapshot() {
 		[ -f "$f" ] && cat "$f"
 	 done)
 	echo "== sysctl"
-	cat "$MNT/sysctl/vm/max_map_count"
+	cat "$MNT/sysctl/vm/max_map_count" "$MNT/sysctl/kernel/pid_max"
+	echo "== balloon"
+	cat "$MNT/balloon"
 }
 
 # dmesg_lines: the number of lines in /dmesg.

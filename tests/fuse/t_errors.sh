@@ -68,6 +68,15 @@ E EINVAL "mmap 1 0 4096 rw- private,bogus"			# unknown flag word
 E EINVAL "madvise 1 0x7effffffc000 4096 frobnicate"		# unknown advice
 E EINVAL "sysctl vm.max_map_count 2147483648"			# 0 .. 2147483647
 E EINVAL "sysctl vm.max_map_count -1"
+E EINVAL "sysctl kernel.pid_max 300"				# 301 .. 4194304
+E EINVAL "sysctl kernel.pid_max 4194305"
+E EINVAL "balloon inflate"					# N missing
+E EINVAL "balloon pump 1"					# inflate or deflate
+E EINVAL "balloon deflate -1"
+E ENOMEM "balloon inflate 1000000000"				# more than the free frames
+E EINVAL "ksm merge"						# only scan
+E EINVAL "migrate 0"						# the zero page
+E EINVAL "migrate 999999999"					# no such frame
 # Blanks are spaces or tabs; the /dmesg line joins words with one space
 # and drops the comment.
 E EINVAL $'munmap\t1  0x7effffffc001\t4096' "munmap 1 0x7effffffc001 4096"

@@ -31,7 +31,7 @@ static int show_avc(struct anon_vma_chain *avc, void *arg)
 
 	strbuf_printf(ctx->m, "%d %lx-%lx pgoff %#lx-%#lx%s\n",
 		      vma->vm_mm->owner_pid, vma->vm_start, vma->vm_end,
-		      avc->rb_start, avc->rb_last,
+		      avc_start_pgoff(avc), avc_last_pgoff(avc),
 		      vma->anon_vma == ctx->av ? " anon_vma" : "");
 	return 0;
 }

@@ -90,10 +90,6 @@ static int validate_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (!avc_in_tree(avc))
 			BAD(why, "vma %lx: avc of anon_vma %lu not in its tree",
 			    vma->vm_start, avc->anon_vma->id);
-		if (avc->rb_start != vma->vm_pgoff ||
-		    avc->rb_last != vma->vm_pgoff + vma_pages(vma) - 1)
-			BAD(why, "vma %lx: avc key [%lx,%lx] stale", vma->vm_start,
-			    avc->rb_start, avc->rb_last);
 		if (avc->anon_vma == vma->anon_vma)
 			own = true;
 	}
@@ -162,7 +158,9 @@ int validate_mm(struct mm_struct *mm, struct strbuf *why)
 	return 0;
 }
 
-/* In-order walk of an anon_vma's tree: order, keys, augmentation. */
+/* In-order walk of an anon_vma's tree: order and rb_subtree_last against
+ * the VMAs' current ranges (the keys are read from avc->vma, so a range
+ * changed without anon_vma_interval_tree_pre/post_update_vma shows here). */
 static int check_avc_tree(struct anon_vma *av, struct anon_vma_chain *n,
 			  unsigned long *count, unsigned long *prev_start,
 			  unsigned long *sub_last, struct strbuf *why)
@@ -179,14 +177,14 @@ static int check_avc_tree(struct anon_vma *av, struct anon_vma_chain *n,
 		return err;
 	if (n->anon_vma != av)
 		BAD(why, "anon_vma %lu: tree holds another's avc", av->id);
-	if (n->rb_start < *prev_start)
+	if (avc_start_pgoff(n) < *prev_start)
 		BAD(why, "anon_vma %lu: tree out of order", av->id);
-	*prev_start = n->rb_start;
+	*prev_start = avc_start_pgoff(n);
 	(*count)++;
 	err = check_avc_tree(av, RB_RIGHT(n, rb), count, prev_start, &r, why);
 	if (err)
 		return err;
-	max = n->rb_last;
+	max = avc_last_pgoff(n);
 	if (RB_LEFT(n, rb) && l > max)
 		max = l;
 	if (RB_RIGHT(n, rb) && r > max)

@@ -265,7 +265,7 @@ void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
 
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma)
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma)
 		anon_vma_interval_tree_remove(avc, &avc->anon_vma->rb_root);
 }
 
@@ -273,6 +273,6 @@ void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
 
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma)
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma)
 		anon_vma_interval_tree_insert(avc, &avc->anon_vma->rb_root);
 }

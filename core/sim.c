@@ -107,7 +107,7 @@ void sim_drain_pools(struct sim *sim)
 	while (sim->avc_pool) {
 		struct anon_vma_chain *avc = sim->avc_pool;
 
-		sim->avc_pool = TAILQ_NEXT(avc, same_vma);
+		sim->avc_pool = SLIST_NEXT(avc, same_vma);
 		free(avc);
 	}
 	while (sim->anon_vma_pool) {
@@ -195,7 +195,7 @@ int sim_reserve(struct sim *sim, unsigned long vmas, unsigned long avcs,
 
 		if (!avc)
 			return -ENOMEM;
-		TAILQ_NEXT(avc, same_vma) = sim->avc_pool;
+		SLIST_NEXT(avc, same_vma) = sim->avc_pool;
 		sim->avc_pool = avc;
 		sim->nr_avc_pool++;
 	}

@@ -84,7 +84,7 @@ static int validate_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (vma->vm_start >= vma->vm_end || offset_in_page(vma->vm_start) ||
 	    offset_in_page(vma->vm_end) || vma->vm_end > TASK_SIZE)
 		BAD(why, "vma %lx-%lx: bad bounds", vma->vm_start, vma->vm_end);
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
 		if (avc->vma != vma)
 			BAD(why, "vma %lx: avc points to another vma", vma->vm_start);
 		if (!avc_in_tree(avc))
@@ -97,11 +97,13 @@ static int validate_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (!own)
 			BAD(why, "vma %lx: no avc for its anon_vma %lu",
 			    vma->vm_start, vma->anon_vma->id);
-		last = TAILQ_LAST(&vma->anon_vma_chain, avc_list);
+		last = SLIST_FIRST(&vma->anon_vma_chain);
+		while (SLIST_NEXT(last, same_vma))
+			last = SLIST_NEXT(last, same_vma);
 		if (last->anon_vma != vma->anon_vma->root)
 			BAD(why, "vma %lx: chain does not end at the root",
 			    vma->vm_start);
-	} else if (!TAILQ_EMPTY(&vma->anon_vma_chain)) {
+	} else if (!SLIST_EMPTY(&vma->anon_vma_chain)) {
 		BAD(why, "vma %lx: avcs but no anon_vma", vma->vm_start);
 	}
 	if (vma->vm_file && !vma_in_i_mmap(vma))

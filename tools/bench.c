@@ -909,7 +909,7 @@ static size_t sim_pool_bytes(struct sim *sim)
 	for (struct vm_area_struct *v = sim->vma_pool; v; v = v->vm_next)
 		n += chunk(v);
 	for (struct anon_vma_chain *c = sim->avc_pool; c;
-	     c = TAILQ_NEXT(c, same_vma))
+	     c = SLIST_NEXT(c, same_vma))
 		n += chunk(c);
 	for (struct anon_vma *av = sim->anon_vma_pool; av; av = av->parent)
 		n += chunk(av);

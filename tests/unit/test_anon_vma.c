@@ -47,7 +47,7 @@ START_TEST(test_anon_vma_prepare_fresh_root)
 	ASSERT_AV(av, 2, 1);
 	ck_assert_uint_eq(av->nr_avcs, 1);
 	ck_assert_uint_eq(t_nr_avcs(v), 1);
-	avc = TAILQ_FIRST(&v->anon_vma_chain);
+	avc = SLIST_FIRST(&v->anon_vma_chain);
 	ck_assert_ptr_eq(avc->vma, v);
 	ck_assert_ptr_eq(avc->anon_vma, av);
 	/* Interval key: the VMA's pgoff range [pgoff, pgoff + pages - 1]. */

@@ -110,7 +110,7 @@ struct anon_vma_chain *anon_vma_chain_alloc(struct sim *sim)
 		sim->avc_pool = SLIST_NEXT(avc, same_vma);
 		sim->nr_avc_pool--;
 	} else {
-		avc = rm_malloc(sizeof(*avc));
+		avc = kmem_cache_alloc(&sim->avc_cache);
 		if (!avc)
 			return NULL;
 	}

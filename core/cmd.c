@@ -1133,6 +1133,7 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	}
 out:
 	strbuf_release(&shown);
+	sim_trim_pools(sim);
 	return err;
 }
 

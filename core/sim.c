@@ -124,13 +124,25 @@ void sim_drain_pools(struct sim *sim)
 	sim->nr_table_pool = 0;
 }
 
+/* Page tables kept in the reserve between commands: one pte_alloc's
+ * worst case (PGD, PUD, PMD, PTE table). */
+#define TABLE_POOL_KEEP	4
+
 /*
  * sim_trim_pools - after a command: what the reserves hold beyond what
  * the next command may find useful goes back. Reserved AVCs return to
- * their cache, which frees a slab once it is empty.
+ * their cache, which frees a slab once it is empty; page tables beyond
+ * TABLE_POOL_KEEP go back to malloc.
  */
 void sim_trim_pools(struct sim *sim)
 {
+	while (sim->nr_table_pool > TABLE_POOL_KEEP) {
+		struct pgtable *t = sim->table_pool;
+
+		sim->table_pool = (struct pgtable *)(uintptr_t)t->e[0];
+		sim->nr_table_pool--;
+		free(t);
+	}
 	while (sim->avc_pool) {
 		struct anon_vma_chain *avc = sim->avc_pool;
 

@@ -899,9 +899,8 @@ static size_t chunk(void *p)
 }
 
 /* Bytes held by the sim's reserves (core/sim.c sim_reserve): objects
- * allocated ahead of a command that may need them, kept for the next
- * one. fork reserves page tables for the worst case, so after a fork of
- * many small VMAs the pool holds far more than the tables made. */
+ * allocated ahead of a command that may need them; sim_trim_pools gives
+ * most of them back after each command. */
 static size_t sim_pool_bytes(struct sim *sim)
 {
 	size_t n = 0;

@@ -21,6 +21,11 @@ static int should_fail(void)
 	return 0;
 }
 
+int rm_failslab(void)
+{
+	return should_fail();
+}
+
 void rm_fail_nth(long nth)
 {
 	fail_countdown = nth;

@@ -107,10 +107,10 @@ struct anon_vma_chain *anon_vma_chain_alloc(struct sim *sim)
 	struct anon_vma_chain *avc = sim->avc_pool;
 
 	if (avc) {
-		sim->avc_pool = TAILQ_NEXT(avc, same_vma);
+		sim->avc_pool = SLIST_NEXT(avc, same_vma);
 		sim->nr_avc_pool--;
 	} else {
-		avc = rm_malloc(sizeof(*avc));
+		avc = kmem_cache_alloc(&sim->avc_cache);
 		if (!avc)
 			return NULL;
 	}
@@ -122,7 +122,7 @@ struct anon_vma_chain *anon_vma_chain_alloc(struct sim *sim)
 void anon_vma_chain_free(struct sim *sim, struct anon_vma_chain *avc)
 {
 	sim->nr_avcs--;
-	TAILQ_NEXT(avc, same_vma) = sim->avc_pool;
+	SLIST_NEXT(avc, same_vma) = sim->avc_pool;
 	sim->avc_pool = avc;
 	sim->nr_avc_pool++;
 }
@@ -134,7 +134,7 @@ static void anon_vma_chain_link(struct vm_area_struct *vma,
 {
 	avc->vma = vma;
 	avc->anon_vma = anon_vma;
-	TAILQ_INSERT_HEAD(&vma->anon_vma_chain, avc, same_vma);
+	SLIST_INSERT_HEAD(&vma->anon_vma_chain, avc, same_vma);
 	anon_vma_interval_tree_insert(avc, &anon_vma->rb_root);
 }
 
@@ -234,56 +234,71 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 /* ---- clone and fork ---- */
 
 /*
- * anon_vma_clone - give @dst an AVC for every anon_vma on @src's chain,
- * walking from the root (oldest) to the newest so @dst's list ends up in
- * @src's order. At fork (dst->anon_vma reset to NULL while src has one)
- * an anon_vma other than src's own with degree < 2 (no VMA, at most one
- * child) is reused: v5.15.0's cure for endless anon_vma chains.
- * All AVCs are allocated before anything is linked.
+ * anon_vma_clone - give @dst an AVC for every anon_vma on @src's chain, in
+ * front of what @dst had and in @src's order. At fork (dst->anon_vma
+ * reset to NULL while src has one) an anon_vma other than src's own with
+ * degree < 2 (no VMA, at most one child) is reused: v5.15.0's cure for
+ * endless anon_vma chains. All AVCs are allocated before anything is
+ * linked.
+ *
+ * Easily overlooked: the kernel walks @src's chain in reverse (root first)
+ * and reuses the first anon_vma that qualifies. The chain is singly linked
+ * here, so it is walked newest first and the last one that qualifies is
+ * taken: the same one, as linking changes no degree. Each anon_vma gets one
+ * AVC of @dst, so the order of the tree insertions does not matter either.
  * Return: 0, or -ENOMEM with @dst's anon_vma and chain unchanged.
  */
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	struct sim *sim = src->vm_mm->sim;
-	struct anon_vma_chain *pavc, *avc;
-	struct avc_list fresh;
+	struct anon_vma_chain *pavc, *avc, *fresh = NULL, *prev = NULL;
+	struct anon_vma *reuse = NULL;
 	unsigned long n = vma_chain_len(src), i;
 
-	TAILQ_INIT(&fresh);
 	for (i = 0; i < n; i++) {
 		avc = anon_vma_chain_alloc(sim);
 		if (!avc)
 			goto enomem;
-		TAILQ_INSERT_HEAD(&fresh, avc, same_vma);
+		SLIST_NEXT(avc, same_vma) = fresh;
+		fresh = avc;
 	}
 
-	TAILQ_FOREACH_REVERSE(pavc, &src->anon_vma_chain, avc_list, same_vma) {
+	SLIST_FOREACH(pavc, &src->anon_vma_chain, same_vma) {
 		struct anon_vma *anon_vma = pavc->anon_vma;
 
-		avc = TAILQ_FIRST(&fresh);
-		TAILQ_REMOVE(&fresh, avc, same_vma);
-		anon_vma_chain_link(dst, avc, anon_vma);
+		avc = fresh;
+		fresh = SLIST_NEXT(avc, same_vma);
+		avc->vma = dst;
+		avc->anon_vma = anon_vma;
+		if (prev)
+			SLIST_INSERT_AFTER(prev, avc, same_vma);
+		else
+			SLIST_INSERT_HEAD(&dst->anon_vma_chain, avc, same_vma);
+		prev = avc;
+		anon_vma_interval_tree_insert(avc, &anon_vma->rb_root);
 
 		/*
 		 * Never the parent's own anon_vma (the first child would
 		 * always take it) and never a root (self link + a child).
 		 */
 		if (!dst->anon_vma && src->anon_vma && sim->sysctl.anon_vma_reuse &&
-		    anon_vma != src->anon_vma && anon_vma->degree < 2) {
-			dst->anon_vma = anon_vma;
-			sim->vmstat[SIM_ANON_VMA_REUSE]++;
-			trace(sim, "anon_vma_clone", "pid %d vma %lx: reuse av %lu (degree %lu)",
-			      dst->vm_mm->owner_pid, dst->vm_start, anon_vma->id,
-			      anon_vma->degree);
-		}
+		    anon_vma != src->anon_vma && anon_vma->degree < 2)
+			reuse = anon_vma;
+	}
+	if (reuse) {
+		dst->anon_vma = reuse;
+		sim->vmstat[SIM_ANON_VMA_REUSE]++;
+		trace(sim, "anon_vma_clone", "pid %d vma %lx: reuse av %lu (degree %lu)",
+		      dst->vm_mm->owner_pid, dst->vm_start, reuse->id,
+		      reuse->degree);
 	}
 	if (dst->anon_vma)
 		dst->anon_vma->degree++;
 	return 0;
 
 enomem:
-	while ((avc = TAILQ_FIRST(&fresh))) {
-		TAILQ_REMOVE(&fresh, avc, same_vma);
+	while ((avc = fresh)) {
+		fresh = SLIST_NEXT(avc, same_vma);
 		anon_vma_chain_free(sim, avc);
 	}
 	return -ENOMEM;
@@ -346,18 +361,19 @@ out_error:
 void unlink_anon_vmas(struct vm_area_struct *vma)
 {
 	struct sim *sim = vma->vm_mm->sim;
-	struct anon_vma_chain *avc, *tmp;
+	struct anon_vma_chain *avc, **link = &SLIST_FIRST(&vma->anon_vma_chain);
 
-	TAILQ_FOREACH_SAFE(avc, &vma->anon_vma_chain, same_vma, tmp) {
+	while ((avc = *link)) {
 		struct anon_vma *anon_vma = avc->anon_vma;
 
 		anon_vma_interval_tree_remove(avc, &anon_vma->rb_root);
 		/* Keep empty anon_vmas on the list for the second pass. */
 		if (RB_EMPTY(&anon_vma->rb_root)) {
 			anon_vma->parent->degree--;
+			link = &SLIST_NEXT(avc, same_vma);
 			continue;
 		}
-		TAILQ_REMOVE(&vma->anon_vma_chain, avc, same_vma);
+		*link = SLIST_NEXT(avc, same_vma);
 		anon_vma_chain_free(sim, avc);
 	}
 	if (vma->anon_vma) {
@@ -365,8 +381,8 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 		vma->anon_vma = NULL;
 	}
 
-	TAILQ_FOREACH_SAFE(avc, &vma->anon_vma_chain, same_vma, tmp) {
-		TAILQ_REMOVE(&vma->anon_vma_chain, avc, same_vma);
+	while ((avc = SLIST_FIRST(&vma->anon_vma_chain))) {
+		SLIST_REMOVE_HEAD(&vma->anon_vma_chain, same_vma);
 		put_anon_vma(sim, avc->anon_vma);
 		anon_vma_chain_free(sim, avc);
 	}

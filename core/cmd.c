@@ -1157,6 +1157,7 @@ int sim_exec_line(struct sim *sim, const char *line, size_t len, int ctx_pid,
 	}
 out:
 	strbuf_release(&shown);
+	sim_trim_pools(sim);
 	return err;
 }
 

@@ -43,7 +43,7 @@ static void immap_propagate(struct vm_area_struct *vma)
 /* Ties sort after: only used by RB_GENERATE, never for lookups. */
 static int avc_cmp(struct anon_vma_chain *a, struct anon_vma_chain *b)
 {
-	return a->rb_start < b->rb_start ? -1 : 1;
+	return avc_start_pgoff(a) < avc_start_pgoff(b) ? -1 : 1;
 }
 
 static int immap_cmp(struct vm_area_struct *a, struct vm_area_struct *b)
@@ -70,7 +70,7 @@ RB_GENERATE_STATIC(immap_tree, vm_area_struct, shared_rb, immap_cmp)
 
 static void avc_recompute(struct anon_vma_chain *avc)
 {
-	unsigned long max = avc->rb_last;
+	unsigned long max = avc_last_pgoff(avc);
 	struct anon_vma_chain *c;
 
 	c = RB_LEFT(avc, rb);
@@ -99,16 +99,14 @@ static void immap_recompute(struct vm_area_struct *vma)
 void anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
 				   struct avc_tree *root)
 {
-	struct vm_area_struct *vma = avc->vma;
+	unsigned long start = avc_start_pgoff(avc);
 	struct anon_vma_chain *parent = NULL, *node = RB_ROOT(root);
 	bool left = false;
 
-	avc->rb_start = vma->vm_pgoff;
-	avc->rb_last = vma->vm_pgoff + vma_pages(vma) - 1;
-	avc->rb_subtree_last = avc->rb_last;
+	avc->rb_subtree_last = avc_last_pgoff(avc);
 	while (node) {
 		parent = node;
-		left = avc->rb_start < node->rb_start;	/* ties go right */
+		left = start < avc_start_pgoff(node);	/* ties go right */
 		node = left ? RB_LEFT(node, rb) : RB_RIGHT(node, rb);
 	}
 	RB_SET(avc, parent, rb);
@@ -206,9 +204,9 @@ static int avc_iter(struct anon_vma_chain *node, unsigned long first,
 		ret = avc_iter(RB_LEFT(node, rb), first, last, fn, arg);
 		if (ret)
 			return ret;
-		if (node->rb_start > last)
+		if (avc_start_pgoff(node) > last)
 			return 0;
-		if (node->rb_last >= first) {
+		if (avc_last_pgoff(node) >= first) {
 			ret = fn(node, arg);
 			if (ret)
 				return ret;
@@ -258,13 +256,16 @@ int vma_interval_tree_foreach(struct immap_tree *root, unsigned long first,
 	return immap_iter(RB_ROOT(root), first, last, fn, arg);
 }
 
-/* Keys depend on vm_pgoff and size: take every AVC of @vma out of its
- * tree before they change, and put them back after (mm/rmap.h). */
+/* Keys are read from the VMA (avc_start_pgoff): take every AVC of @vma
+ * out of its tree before vm_start, vm_end or vm_pgoff change, and put
+ * them back after, as mm/mmap.c's anon_vma_interval_tree_pre_update_vma
+ * and post_update_vma. Easily overlooked: in between, the trees must not
+ * be walked (their order and rb_subtree_last would be stale). */
 void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
 
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma)
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma)
 		anon_vma_interval_tree_remove(avc, &avc->anon_vma->rb_root);
 }
 
@@ -272,6 +273,6 @@ void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
 
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma)
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma)
 		anon_vma_interval_tree_insert(avc, &avc->anon_vma->rb_root);
 }

@@ -1048,18 +1048,32 @@ void copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 	walk_pte_range(src->vm_mm, src->vm_start, src->vm_end, copy_one, &c);
 }
 
-/* Tables the child needs: one per populated PTE table under @src, plus
- * their PMD and PUD tables (an upper bound: neighbours may share). */
-unsigned long copy_page_range_need(struct vm_area_struct *src)
+/* Tables the child needs for @src: where the parent has a PTE table in
+ * the range, the child gets one too (copy_one's pte_alloc), and the PMD
+ * and PUD tables above it. Neighbouring VMAs share them: counting by
+ * index, in address order, gives each once. */
+void copy_page_range_need(struct vm_area_struct *src, struct pgtable_need *need)
 {
-	unsigned long a, n = 0, step = 1UL << PMD_SHIFT;
+	unsigned long a, step = 1UL << PMD_SHIFT;
 
 	if (!vma_needs_copy(src))
-		return 0;
-	for (a = src->vm_start & ~(step - 1); a < src->vm_end; a += step)
-		if (pte_offset(src->vm_mm, a < src->vm_start ? src->vm_start : a))
-			n += 3;
-	return n;
+		return;
+	for (a = src->vm_start & ~(step - 1); a < src->vm_end; a += step) {
+		if (!pte_offset(src->vm_mm, a < src->vm_start ? src->vm_start : a))
+			continue;
+		if (a >> PMD_SHIFT != need->last_pmd) {
+			need->last_pmd = a >> PMD_SHIFT;
+			need->tables++;		/* PTE table */
+		}
+		if (a >> PUD_SHIFT != need->last_pud) {
+			need->last_pud = a >> PUD_SHIFT;
+			need->tables++;		/* PMD table */
+		}
+		if (a >> PGDIR_SHIFT != need->last_pgd) {
+			need->last_pgd = a >> PGDIR_SHIFT;
+			need->tables++;		/* PUD table */
+		}
+	}
 }
 
 /* ---- mprotect: change_pte_range ---- */

@@ -18,6 +18,8 @@
 int sim_reserve(struct sim *sim, unsigned long vmas, unsigned long avcs,
 		unsigned long anon_vmas);
 void sim_drain_pools(struct sim *sim);
+/* Give reserve surplus back after a command (sim_exec_line calls it). */
+void sim_trim_pools(struct sim *sim);
 /* Page-table pages for pte_alloc, so faults and fork cannot fail late. */
 int sim_reserve_tables(struct sim *sim, unsigned long n);
 struct pgtable *table_alloc(struct sim *sim);

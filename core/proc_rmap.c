@@ -31,7 +31,7 @@ static int show_avc(struct anon_vma_chain *avc, void *arg)
 
 	strbuf_printf(ctx->m, "%d %lx-%lx pgoff %#lx-%#lx%s\n",
 		      vma->vm_mm->owner_pid, vma->vm_start, vma->vm_end,
-		      avc->rb_start, avc->rb_last,
+		      avc_start_pgoff(avc), avc_last_pgoff(avc),
 		      vma->anon_vma == ctx->av ? " anon_vma" : "");
 	return 0;
 }
@@ -170,7 +170,7 @@ static void graph_task(struct strbuf *m, struct task_struct *task,
 		strbuf_printf(m, "\t\tpid%d -> ", pid);
 		vma_node(m, vma);
 		strbuf_puts(m, ";\n");
-		TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
+		SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
 			strbuf_puts(m, "\t\t");
 			avc_node(m, avc);
 			strbuf_puts(m, " [shape=ellipse, style=dashed, fontsize=10, "
@@ -185,7 +185,7 @@ static void graph_task(struct strbuf *m, struct task_struct *task,
 	strbuf_puts(m, "\t}\n");
 	/* edges to anon_vmas sit outside the cluster, with the anon_vmas */
 	for (vma = task->mm->mmap; vma; vma = vma->vm_next) {
-		TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
+		SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
 			strbuf_puts(m, "\t");
 			avc_node(m, avc);
 			strbuf_printf(m, " -> av%lu;\n", avc->anon_vma->id);

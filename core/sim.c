@@ -84,6 +84,8 @@ struct sim *sim_new(const struct sim_options *opt)
 	sim->trace.on = true;
 	sim->next_pid = 1;
 	RB_INIT(&sim->anon_vmas);
+	kmem_cache_init(&sim->avc_cache, "anon_vma_chain",
+			sizeof(struct anon_vma_chain));
 	strbuf_init(&sim->dmesg);
 	strbuf_init(&sim->journal);
 	strbuf_init(&sim->last_err);
@@ -104,12 +106,8 @@ void sim_drain_pools(struct sim *sim)
 		sim->vma_pool = vma->vm_next;
 		free(vma);
 	}
-	while (sim->avc_pool) {
-		struct anon_vma_chain *avc = sim->avc_pool;
-
-		sim->avc_pool = TAILQ_NEXT(avc, same_vma);
-		free(avc);
-	}
+	sim_trim_pools(sim);
+	kmem_cache_shrink(&sim->avc_cache);
 	while (sim->anon_vma_pool) {
 		struct anon_vma *av = sim->anon_vma_pool;
 
@@ -122,8 +120,36 @@ void sim_drain_pools(struct sim *sim)
 		sim->table_pool = (struct pgtable *)(uintptr_t)t->e[0];
 		free(t);
 	}
-	sim->nr_vma_pool = sim->nr_avc_pool = sim->nr_anon_vma_pool = 0;
+	sim->nr_vma_pool = sim->nr_anon_vma_pool = 0;
 	sim->nr_table_pool = 0;
+}
+
+/* Page tables kept in the reserve between commands: one pte_alloc's
+ * worst case (PGD, PUD, PMD, PTE table). */
+#define TABLE_POOL_KEEP	4
+
+/*
+ * sim_trim_pools - after a command: what the reserves hold beyond what
+ * the next command may find useful goes back. Reserved AVCs return to
+ * their cache, which frees a slab once it is empty; page tables beyond
+ * TABLE_POOL_KEEP go back to malloc.
+ */
+void sim_trim_pools(struct sim *sim)
+{
+	while (sim->nr_table_pool > TABLE_POOL_KEEP) {
+		struct pgtable *t = sim->table_pool;
+
+		sim->table_pool = (struct pgtable *)(uintptr_t)t->e[0];
+		sim->nr_table_pool--;
+		free(t);
+	}
+	while (sim->avc_pool) {
+		struct anon_vma_chain *avc = sim->avc_pool;
+
+		sim->avc_pool = SLIST_NEXT(avc, same_vma);
+		kmem_cache_free(&sim->avc_cache, avc);
+	}
+	sim->nr_avc_pool = 0;
 }
 
 int sim_reserve_tables(struct sim *sim, unsigned long n)
@@ -165,6 +191,7 @@ void sim_free(struct sim *sim)
 		if (sim->migrations[--sim->nr_migrations].anon_vma)
 			put_anon_vma(sim, sim->migrations[sim->nr_migrations].anon_vma);
 	sim_drain_pools(sim);
+	kmem_cache_destroy(&sim->avc_cache);
 	frames_release(sim);
 	swap_release(sim);
 	trace_clear(&sim->trace);
@@ -176,7 +203,8 @@ void sim_free(struct sim *sim)
 
 /*
  * sim_reserve - top the pools up. The new objects are plain allocations
- * linked into the free lists the allocators take from first.
+ * (AVCs: from their slab cache) linked into the free lists the
+ * allocators take from first.
  */
 int sim_reserve(struct sim *sim, unsigned long vmas, unsigned long avcs,
 		unsigned long anon_vmas)
@@ -191,11 +219,11 @@ int sim_reserve(struct sim *sim, unsigned long vmas, unsigned long avcs,
 		sim->nr_vma_pool++;
 	}
 	while (sim->nr_avc_pool < avcs) {
-		struct anon_vma_chain *avc = rm_malloc(sizeof(*avc));
+		struct anon_vma_chain *avc = kmem_cache_alloc(&sim->avc_cache);
 
 		if (!avc)
 			return -ENOMEM;
-		TAILQ_NEXT(avc, same_vma) = sim->avc_pool;
+		SLIST_NEXT(avc, same_vma) = sim->avc_pool;
 		sim->avc_pool = avc;
 		sim->nr_avc_pool++;
 	}

@@ -84,16 +84,12 @@ static int validate_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (vma->vm_start >= vma->vm_end || offset_in_page(vma->vm_start) ||
 	    offset_in_page(vma->vm_end) || vma->vm_end > TASK_SIZE)
 		BAD(why, "vma %lx-%lx: bad bounds", vma->vm_start, vma->vm_end);
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
 		if (avc->vma != vma)
 			BAD(why, "vma %lx: avc points to another vma", vma->vm_start);
 		if (!avc_in_tree(avc))
 			BAD(why, "vma %lx: avc of anon_vma %lu not in its tree",
 			    vma->vm_start, avc->anon_vma->id);
-		if (avc->rb_start != vma->vm_pgoff ||
-		    avc->rb_last != vma->vm_pgoff + vma_pages(vma) - 1)
-			BAD(why, "vma %lx: avc key [%lx,%lx] stale", vma->vm_start,
-			    avc->rb_start, avc->rb_last);
 		if (avc->anon_vma == vma->anon_vma)
 			own = true;
 	}
@@ -101,11 +97,13 @@ static int validate_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (!own)
 			BAD(why, "vma %lx: no avc for its anon_vma %lu",
 			    vma->vm_start, vma->anon_vma->id);
-		last = TAILQ_LAST(&vma->anon_vma_chain, avc_list);
+		last = SLIST_FIRST(&vma->anon_vma_chain);
+		while (SLIST_NEXT(last, same_vma))
+			last = SLIST_NEXT(last, same_vma);
 		if (last->anon_vma != vma->anon_vma->root)
 			BAD(why, "vma %lx: chain does not end at the root",
 			    vma->vm_start);
-	} else if (!TAILQ_EMPTY(&vma->anon_vma_chain)) {
+	} else if (!SLIST_EMPTY(&vma->anon_vma_chain)) {
 		BAD(why, "vma %lx: avcs but no anon_vma", vma->vm_start);
 	}
 	if (vma->vm_file && !vma_in_i_mmap(vma))
@@ -162,7 +160,9 @@ int validate_mm(struct mm_struct *mm, struct strbuf *why)
 	return 0;
 }
 
-/* In-order walk of an anon_vma's tree: order, keys, augmentation. */
+/* In-order walk of an anon_vma's tree: order and rb_subtree_last against
+ * the VMAs' current ranges (the keys are read from avc->vma, so a range
+ * changed without anon_vma_interval_tree_pre/post_update_vma shows here). */
 static int check_avc_tree(struct anon_vma *av, struct anon_vma_chain *n,
 			  unsigned long *count, unsigned long *prev_start,
 			  unsigned long *sub_last, struct strbuf *why)
@@ -179,14 +179,14 @@ static int check_avc_tree(struct anon_vma *av, struct anon_vma_chain *n,
 		return err;
 	if (n->anon_vma != av)
 		BAD(why, "anon_vma %lu: tree holds another's avc", av->id);
-	if (n->rb_start < *prev_start)
+	if (avc_start_pgoff(n) < *prev_start)
 		BAD(why, "anon_vma %lu: tree out of order", av->id);
-	*prev_start = n->rb_start;
+	*prev_start = avc_start_pgoff(n);
 	(*count)++;
 	err = check_avc_tree(av, RB_RIGHT(n, rb), count, prev_start, &r, why);
 	if (err)
 		return err;
-	max = n->rb_last;
+	max = avc_last_pgoff(n);
 	if (RB_LEFT(n, rb) && l > max)
 		max = l;
 	if (RB_RIGHT(n, rb) && r > max)

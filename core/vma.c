@@ -158,7 +158,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	}
 	memset(vma, 0, sizeof(*vma));
 	vma->vm_mm = mm;
-	TAILQ_INIT(&vma->anon_vma_chain);
+	SLIST_INIT(&vma->anon_vma_chain);
 	sim->nr_vmas++;
 	return vma;
 }
@@ -422,7 +422,7 @@ again:
 
 	if (remove_next) {
 		/* anon_vma_merge(vma, next) is unlink_anon_vmas(next). */
-		if (next->anon_vma || !TAILQ_EMPTY(&next->anon_vma_chain))
+		if (next->anon_vma || !SLIST_EMPTY(&next->anon_vma_chain))
 			unlink_anon_vmas(next);
 		if (next->vm_file) {
 			unlink_file_vma(next);
@@ -640,7 +640,7 @@ unsigned long vma_chain_len(const struct vm_area_struct *vma)
 
 	if (!vma)
 		return 0;
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma)
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma)
 		n++;
 	return n;
 }

@@ -18,6 +18,10 @@ void *rm_calloc(size_t n, size_t size);
 void *rm_realloc(void *p, size_t size);
 char *rm_strdup(const char *s);
 
+/* An object taken from a slab cache (core/slab.c) counts as one
+ * allocation: true when the hook says this one fails, as should_failslab. */
+int rm_failslab(void);
+
 /* Make the @nth allocation from now fail (0 = the next one); -1 disables. */
 void rm_fail_nth(long nth);
 /* How many allocations have been attempted since the process started. */

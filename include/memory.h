@@ -50,8 +50,20 @@ void free_pgtables(struct mm_struct *mm, struct vm_area_struct *vma,
  * The caller reserved the tables (copy_page_range_need). */
 void copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src);
 bool vma_needs_copy(const struct vm_area_struct *src);
-/* Table pages copy_page_range(@src) will allocate in a fresh mm. */
-unsigned long copy_page_range_need(struct vm_area_struct *src);
+/*
+ * struct pgtable_need - page-table pages fork's copy_page_range calls will
+ * allocate in a fresh mm, counted over the parent's VMAs in address
+ * order: a PTE table per PMD range the parent has one for, and the PMD
+ * and PUD tables above, each once however many VMAs share it.
+ * Start it with PGTABLE_NEED_INIT (which counts the PGD).
+ */
+struct pgtable_need {
+	unsigned long tables;
+	unsigned long last_pmd, last_pud, last_pgd;	/* counted, by index */
+};
+#define PGTABLE_NEED_INIT { 1, -1UL, -1UL, -1UL }
+/* Add what copy_page_range(@src) needs; @src above the VMAs added before. */
+void copy_page_range_need(struct vm_area_struct *src, struct pgtable_need *need);
 /* change_protection: rewrite the PTEs of [start, end) after mprotect. */
 void change_protection(struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end);

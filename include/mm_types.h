@@ -90,18 +90,27 @@ struct pgtable;
 /*
  * struct anon_vma_chain - links one VMA with one anon_vma it may hold pages of.
  * Owned by the VMA (freed by unlink_anon_vmas); indexed by the anon_vma's tree.
+ * The interval it is keyed by is not stored: it is read from @vma
+ * (avc_start_pgoff/avc_last_pgoff in rmap.h), so whoever changes a VMA's
+ * vm_start, vm_end or vm_pgoff takes its AVCs out of their trees first and
+ * puts them back after (anon_vma_interval_tree_pre/post_update_vma).
+ *
+ * 64 bytes, the kernel's objsize for this cache. To fit, @same_vma is
+ * singly linked where the kernel's is a list_head: every user walks it
+ * from the head, and the one reverse walk (anon_vma_clone) is done
+ * forwards (see there).
  */
 struct anon_vma_chain {
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
-	TAILQ_ENTRY(anon_vma_chain) same_vma;	/* the VMA's list, newest first */
+	SLIST_ENTRY(anon_vma_chain) same_vma;	/* the VMA's list, newest first */
 	RB_ENTRY(anon_vma_chain) rb;		/* anon_vma->rb_root */
-	unsigned long rb_start;		/* interval key: vma pgoff, in pages */
-	unsigned long rb_last;		/* last pgoff covered (inclusive) */
-	unsigned long rb_subtree_last;	/* max rb_last in this subtree */
+	unsigned long rb_subtree_last;	/* max avc_last_pgoff() in this subtree */
 };
+_Static_assert(sizeof(struct anon_vma_chain) == 64,
+	       "anon_vma_chain: /slabinfo shows objsize 64");
 
-TAILQ_HEAD(avc_list, anon_vma_chain);
+SLIST_HEAD(avc_list, anon_vma_chain);
 RB_HEAD(avc_tree, anon_vma_chain);
 
 /*

@@ -23,6 +23,19 @@ struct anon_vma *anon_vma_first(struct sim *sim);
 struct anon_vma *anon_vma_next(struct sim *sim, struct anon_vma *av);
 
 /* Interval trees (core/interval_tree.c). */
+/* avc_start_pgoff/avc_last_pgoff - the pgoff interval [start, last] an AVC
+ * is keyed by: its VMA's, as in mm/interval_tree.c. */
+static inline unsigned long avc_start_pgoff(const struct anon_vma_chain *avc)
+{
+	return avc->vma->vm_pgoff;
+}
+
+static inline unsigned long avc_last_pgoff(const struct anon_vma_chain *avc)
+{
+	return avc->vma->vm_pgoff +
+	       ((avc->vma->vm_end - avc->vma->vm_start) >> PAGE_SHIFT) - 1;
+}
+
 void anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
 				   struct avc_tree *root);
 void anon_vma_interval_tree_remove(struct anon_vma_chain *avc,

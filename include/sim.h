@@ -13,6 +13,7 @@
 #include "trace.h"
 #include "vmstat.h"
 #include "swap.h"
+#include "slab.h"
 
 #define RMAPFS_VERSION		"0.1.0"
 #define SIM_DEFAULT_FRAMES	262144UL	/* 1 GiB of 4 KiB frames */
@@ -77,6 +78,7 @@ struct sim {
 	unsigned long nr_vma_pool;
 	struct anon_vma_chain *avc_pool;	/* linked through same_vma */
 	unsigned long nr_avc_pool;
+	struct kmem_cache avc_cache;		/* where AVCs come from */
 	struct anon_vma *anon_vma_pool;		/* linked through parent */
 	unsigned long nr_anon_vma_pool;
 	struct pgtable *table_pool;		/* linked through e[0] */

@@ -47,12 +47,12 @@ START_TEST(test_anon_vma_prepare_fresh_root)
 	ASSERT_AV(av, 2, 1);
 	ck_assert_uint_eq(av->nr_avcs, 1);
 	ck_assert_uint_eq(t_nr_avcs(v), 1);
-	avc = TAILQ_FIRST(&v->anon_vma_chain);
+	avc = SLIST_FIRST(&v->anon_vma_chain);
 	ck_assert_ptr_eq(avc->vma, v);
 	ck_assert_ptr_eq(avc->anon_vma, av);
 	/* Interval key: the VMA's pgoff range [pgoff, pgoff + pages - 1]. */
-	ck_assert_uint_eq(avc->rb_start, PFN(BASE));
-	ck_assert_uint_eq(avc->rb_last, PFN(BASE) + 1);
+	ck_assert_uint_eq(avc_start_pgoff(avc), PFN(BASE));
+	ck_assert_uint_eq(avc_last_pgoff(avc), PFN(BASE) + 1);
 	ASSERT_LIVE(1, 1);
 	/* The VMA itself is otherwise untouched. */
 	ASSERT_VMAS(T.mm, { BASE, BASE + 2 * PG, PFN(BASE), ANON_FLAGS(RW) });

@@ -499,8 +499,8 @@ START_TEST(test_vma_merge_unfaulted_range_joins_single_avc_neighbour)
 	ck_assert_ptr_eq(t_vma(T.mm, 0), p);
 	ck_assert_ptr_eq(p->anon_vma, av);
 	ck_assert_uint_eq(t_nr_avcs(p), 1);
-	ck_assert_uint_eq(TAILQ_FIRST(&p->anon_vma_chain)->rb_start, PFN(BASE + PG));
-	ck_assert_uint_eq(TAILQ_FIRST(&p->anon_vma_chain)->rb_last,
+	ck_assert_uint_eq(avc_start_pgoff(SLIST_FIRST(&p->anon_vma_chain)), PFN(BASE + PG));
+	ck_assert_uint_eq(avc_last_pgoff(SLIST_FIRST(&p->anon_vma_chain)),
 			  PFN(BASE + 4 * PG) - 1);
 	ASSERT_AV(av, 2, 1);
 	ck_assert_uint_eq(T.sim->nr_avcs, 1);
@@ -626,7 +626,7 @@ START_TEST(test_vma_merge_case1_prev_faulted_next_unfaulted)
 	ck_assert_ptr_eq(t_vma(T.mm, 0), p);
 	ck_assert_ptr_eq(p->anon_vma, av);
 	ASSERT_AV(av, 2, 1);
-	ck_assert_uint_eq(TAILQ_FIRST(&p->anon_vma_chain)->rb_last,
+	ck_assert_uint_eq(avc_last_pgoff(SLIST_FIRST(&p->anon_vma_chain)),
 			  PFN(BASE) + 2);
 	ck_assert_uint_eq(T.sim->nr_avcs, 1);
 }
@@ -655,9 +655,9 @@ START_TEST(test_vma_merge_case4_into_faulted_next)
 	ck_assert_ptr_null(p->anon_vma);
 	ck_assert_ptr_eq(n->anon_vma, av);
 	ASSERT_AV(av, 2, 1);
-	ck_assert_uint_eq(TAILQ_FIRST(&n->anon_vma_chain)->rb_start,
+	ck_assert_uint_eq(avc_start_pgoff(SLIST_FIRST(&n->anon_vma_chain)),
 			  PFN(BASE + 2 * PG));
-	ck_assert_uint_eq(TAILQ_FIRST(&n->anon_vma_chain)->rb_last,
+	ck_assert_uint_eq(avc_last_pgoff(SLIST_FIRST(&n->anon_vma_chain)),
 			  PFN(BASE + 3 * PG));
 }
 END_TEST
@@ -807,12 +807,12 @@ START_TEST(test_split_vma_new_below_1)
 	ck_assert_uint_eq(t_nr_avcs(nv), 1);
 	ASSERT_AV(av, 3, 1);
 	/* V's AVC was re-keyed: [pgoff, pgoff + pages - 1]. */
-	ck_assert_uint_eq(TAILQ_FIRST(&v->anon_vma_chain)->rb_start,
+	ck_assert_uint_eq(avc_start_pgoff(SLIST_FIRST(&v->anon_vma_chain)),
 			  PFN(BASE + 3 * PG));
-	ck_assert_uint_eq(TAILQ_FIRST(&v->anon_vma_chain)->rb_last,
+	ck_assert_uint_eq(avc_last_pgoff(SLIST_FIRST(&v->anon_vma_chain)),
 			  PFN(BASE + 3 * PG));
-	ck_assert_uint_eq(TAILQ_FIRST(&nv->anon_vma_chain)->rb_start, PFN(BASE));
-	ck_assert_uint_eq(TAILQ_FIRST(&nv->anon_vma_chain)->rb_last,
+	ck_assert_uint_eq(avc_start_pgoff(SLIST_FIRST(&nv->anon_vma_chain)), PFN(BASE));
+	ck_assert_uint_eq(avc_last_pgoff(SLIST_FIRST(&nv->anon_vma_chain)),
 			  PFN(BASE + 2 * PG));
 }
 END_TEST

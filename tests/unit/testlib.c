@@ -182,7 +182,7 @@ unsigned long t_nr_avcs(const struct vm_area_struct *vma)
 	const struct anon_vma_chain *avc;
 	unsigned long n = 0;
 
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma)
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma)
 		n++;
 	return n;
 }
@@ -191,7 +191,7 @@ struct anon_vma *t_chain_av(const struct vm_area_struct *vma, int idx)
 {
 	const struct anon_vma_chain *avc;
 
-	TAILQ_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
+	SLIST_FOREACH(avc, &vma->anon_vma_chain, same_vma) {
 		ck_assert_ptr_eq(avc->vma, vma);
 		if (idx-- == 0)
 			return avc->anon_vma;
@@ -253,7 +253,7 @@ void t_snap(struct t_mm_snap *s, struct mm_struct *mm)
 			vs->av_degree = v->anon_vma->degree;
 			vs->av_refcount = v->anon_vma->refcount;
 		}
-		TAILQ_FOREACH(avc, &v->anon_vma_chain, same_vma) {
+		SLIST_FOREACH(avc, &v->anon_vma_chain, same_vma) {
 			if (k < T_SNAP_AVCS)
 				vs->chain[k] = avc->anon_vma;
 			k++;

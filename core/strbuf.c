@@ -106,10 +106,57 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+void strbuf_put_hex(struct strbuf *sb, const char *delim, unsigned long long v,
+		    unsigned int width)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[24 + 16], *p = buf + sizeof(buf);
+	size_t dl = delim ? strlen(delim) : 0;
+	unsigned int n = 0;
+
+	do {
+		*--p = digits[v & 15];
+		v >>= 4;
+		n++;
+	} while (v);
+	while (n < width && n < 16) {
+		*--p = '0';
+		n++;
+	}
+	p -= dl;
+	memcpy(p, delim, dl);
+	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void strbuf_put_decimal(struct strbuf *sb, const char *delim,
+			unsigned long long v)
+{
+	char buf[24 + 20], *p = buf + sizeof(buf);
+	size_t dl = delim ? strlen(delim) : 0;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	p -= dl;
+	memcpy(p, delim, dl);
+	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 void strbuf_pad_to(struct strbuf *sb, size_t line_start, size_t width)
 {
-	while (!sb->failed && sb->len - line_start < width)
-		strbuf_putc(sb, ' ');
+	size_t n;
+
+	if (sb->failed || sb->len - line_start >= width)
+		return;
+	n = width - (sb->len - line_start);
+	if (strbuf_reserve(sb, n)) {
+		sb->failed = true;
+		return;
+	}
+	memset(sb->buf + sb->len, ' ', n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_consume(struct strbuf *sb, size_t n)

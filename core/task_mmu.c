@@ -36,14 +36,24 @@ static size_t show_vma_header_prefix(struct strbuf *m, unsigned long start,
 				     unsigned long ino)
 {
 	size_t line = m->len;
+	char perms[6] = {
+		' ',
+		flags & VM_READ ? 'r' : '-',
+		flags & VM_WRITE ? 'w' : '-',
+		flags & VM_EXEC ? 'x' : '-',
+		flags & VM_MAYSHARE ? 's' : 'p',
+	};
 
-	strbuf_printf(m, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
-		      start, end,
-		      flags & VM_READ ? 'r' : '-',
-		      flags & VM_WRITE ? 'w' : '-',
-		      flags & VM_EXEC ? 'x' : '-',
-		      flags & VM_MAYSHARE ? 's' : 'p',
-		      pgoff, major, minor, ino);
+	/* "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", put piece by piece
+	 * as v5.15's show_vma_header_prefix does (seq_put_hex_ll) */
+	strbuf_put_hex(m, NULL, start, 8);
+	strbuf_put_hex(m, "-", end, 8);
+	strbuf_add(m, perms, 5);
+	strbuf_put_hex(m, " ", pgoff, 8);
+	strbuf_put_hex(m, " ", major, 2);
+	strbuf_put_hex(m, ":", minor, 2);
+	strbuf_put_decimal(m, " ", ino);
+	strbuf_putc(m, ' ');
 	return line;
 }
 

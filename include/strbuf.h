@@ -32,6 +32,13 @@ void strbuf_putc(struct strbuf *sb, char c);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+/* seq_put_hex_ll: @delim (or nothing), then @v in lower-case hex, zero
+ * padded to @width digits; seq_put_decimal_ull likewise in decimal. The
+ * maps lines use them instead of printf, as the kernel does. */
+void strbuf_put_hex(struct strbuf *sb, const char *delim, unsigned long long v,
+		    unsigned int width);
+void strbuf_put_decimal(struct strbuf *sb, const char *delim,
+			unsigned long long v);
 /* Pad with spaces up to column @width of the current line (seq_pad). */
 void strbuf_pad_to(struct strbuf *sb, size_t line_start, size_t width);
 /* Drop the first @n bytes. */

@@ -194,6 +194,24 @@ START_TEST(test_validate_catches_pte_missed_by_rmap_walk)
 }
 END_TEST
 
+/* Balloon pages: each listed once, one reference (two while isolated),
+ * never mapped, the counters equal to the list. */
+START_TEST(test_validate_catches_balloon_bookkeeping)
+{
+	struct balloon_dev_info *b = &T.sim->balloon;
+	struct page *page;
+
+	populate();
+	T_CMD(T.sim, "balloon inflate 2");
+	page = pfn_to_page(T.sim, b->pages.head);
+	ASSERT_CAUGHT(page->_refcount++, page->_refcount--);
+	ASSERT_CAUGHT(b->pages.count++, b->pages.count--);
+	ASSERT_CAUGHT(b->isolated_pages++, b->isolated_pages--);
+	ASSERT_CAUGHT(SetPage(page, PG_isolated), ClearPage(page, PG_isolated));
+	ASSERT_CAUGHT(SetPage(page, PG_lru), ClearPage(page, PG_lru));
+}
+END_TEST
+
 START_TEST(test_check_command_reports_euclean)
 {
 	struct strbuf res = STRBUF_INIT;
@@ -231,6 +249,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, test_validate_catches_live_object_counters);
 	tcase_add_test(tc, test_validate_catches_foreign_vm_mm);
 	tcase_add_test(tc, test_validate_catches_pte_missed_by_rmap_walk);
+	tcase_add_test(tc, test_validate_catches_balloon_bookkeeping);
 	tcase_add_test(tc, test_check_command_reports_euclean);
 	suite_add_tcase(s, tc);
 	return s;

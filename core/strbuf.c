@@ -110,8 +110,7 @@ void strbuf_put_hex(struct strbuf *sb, const char *delim, unsigned long long v,
 		    unsigned int width)
 {
 	static const char digits[] = "0123456789abcdef";
-	char buf[24 + 16], *p = buf + sizeof(buf);
-	size_t dl = delim ? strlen(delim) : 0;
+	char buf[16], *p = buf + sizeof(buf);
 	unsigned int n = 0;
 
 	do {
@@ -123,23 +122,22 @@ void strbuf_put_hex(struct strbuf *sb, const char *delim, unsigned long long v,
 		*--p = '0';
 		n++;
 	}
-	p -= dl;
-	memcpy(p, delim, dl);
+	if (delim)
+		strbuf_puts(sb, delim);
 	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void strbuf_put_decimal(struct strbuf *sb, const char *delim,
 			unsigned long long v)
 {
-	char buf[24 + 20], *p = buf + sizeof(buf);
-	size_t dl = delim ? strlen(delim) : 0;
+	char buf[20], *p = buf + sizeof(buf);
 
 	do {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	p -= dl;
-	memcpy(p, delim, dl);
+	if (delim)
+		strbuf_puts(sb, delim);
 	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
 }
 

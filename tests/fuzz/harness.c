@@ -134,10 +134,11 @@ static void render_pagemap(struct fuzz_run *run, const char *path)
 
 static void render_file(struct fuzz_run *run, const char *path)
 {
-	size_t plen = strlen(path);
+	size_t plen = strlen(path), digits = strspn(path + 1, "0123456789");
 	int err;
 
-	if (plen > 8 && !strcmp(path + plen - 8, "/pagemap")) {
+	/* /PID/pagemap only: a simulated file may be named .../pagemap too */
+	if (digits && plen == 1 + digits + 8 && !strcmp(path + plen - 8, "/pagemap")) {
 		render_pagemap(run, path);
 		return;
 	}

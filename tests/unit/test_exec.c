@@ -696,50 +696,23 @@ END_TEST
 
 /* ------------------------------------------------------------- OOM */
 
-static void dump_pte(int level, const int idx[4], unsigned long addr,
-		     uint64_t entry, void *arg)
-{
-	(void)idx;
-	if (level < 3)
-		strbuf_printf(arg, "  L%d %lx\n", level, addr);
-	else
-		strbuf_printf(arg, "  pte %lx %llx\n", addr, (unsigned long long)entry);
-}
 
-/* The state below the files: every process's tables and counters, every
- * used frame, the anon_vmas, the namespace's inode numbers. */
+/* The state below the files (t_pages_dump), plus what exec decides: the
+ * maps of pids 1 and 2, the namespace's inode numbers, /1/status. */
 static void state_dump(struct strbuf *out)
 {
-	struct anon_vma *av;
-	unsigned long pfn;
-	int pid;
+	struct strbuf maps = STRBUF_INIT;
 
-	strbuf_reset(out);
-	for (pid = 1; pid < T.sim->next_pid; pid++) {
-		struct task_struct *t = find_task(T.sim, pid);
-
-		if (!t)
-			continue;
-		strbuf_printf(out, "pid %d %s pte %lu brk %lx/%lx\n", pid, t->comm,
-			      t->mm->pgtables_bytes, t->mm->start_brk, t->mm->brk);
-		walk_pgtables(t->mm, dump_pte, out);
-		ck_assert_int_eq(vfs_render(T.sim, pid == 1 ? "/1/maps" : "/2/maps", out), 0);
-	}
-	for (pfn = 0; pfn < T.sim->opt.frames; pfn++) {
-		struct page *p = pfn_to_page(T.sim, pfn);
-
-		if (p->_refcount || p->flags || p->mapping)
-			strbuf_printf(out, "pfn %lu %x %d %d %lx %lu\n", pfn, p->flags,
-				      p->_refcount, p->_mapcount,
-				      (unsigned long)p->mapping, p->index);
-	}
-	for (av = anon_vma_first(T.sim); av; av = anon_vma_next(T.sim, av))
-		strbuf_printf(out, "av %lu degree %lu ref %ld\n", av->id, av->degree,
-			      av->refcount);
-	strbuf_printf(out, "ino %lu ld %d libc %d vmas %lu avcs %lu\n",
-		      T.sim->next_ino, inode_lookup(T.sim, LD) != NULL,
-		      inode_lookup(T.sim, LIBC) != NULL, T.sim->nr_vmas,
-		      T.sim->nr_avcs);
+	t_pages_dump(T.sim, out);
+	if (find_task(T.sim, 1))
+		ck_assert_int_eq(vfs_render(T.sim, "/1/maps", &maps), 0);
+	if (find_task(T.sim, 2))
+		ck_assert_int_eq(vfs_render(T.sim, "/2/maps", &maps), 0);
+	strbuf_add(out, maps.buf ? maps.buf : "", maps.len);
+	strbuf_release(&maps);
+	strbuf_printf(out, "ino %lu ld %d libc %d\n", T.sim->next_ino,
+		      inode_lookup(T.sim, LD) != NULL,
+		      inode_lookup(T.sim, LIBC) != NULL);
 	ck_assert_int_eq(vfs_render(T.sim, "/1/status", out), 0);
 	ck_assert(!out->failed);
 }

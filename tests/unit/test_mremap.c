@@ -757,45 +757,7 @@ static const char *const state_files[] = {
 	"/1/maps", "/1/status", "/1/smaps", "/journal", NULL
 };
 
-static void dump_pte(int level, const int idx[4], unsigned long addr,
-		     uint64_t entry, void *arg)
-{
-	(void)idx;
-	if (level < 3)
-		strbuf_printf(arg, "  L%d %lx\n", level, addr);
-	else
-		strbuf_printf(arg, "  pte %lx %llx\n", addr, (unsigned long long)entry);
-}
 
-/* Below the files: every mm's tables, every used frame, the anon_vmas. */
-static void pages_dump(struct strbuf *out)
-{
-	struct anon_vma *av;
-	unsigned long pfn;
-	int pid;
-
-	strbuf_reset(out);
-	for (pid = 1; pid < T.sim->next_pid; pid++) {
-		struct task_struct *t = find_task(T.sim, pid);
-
-		if (!t)
-			continue;
-		strbuf_printf(out, "pid %d pte %lu\n", pid, t->mm->pgtables_bytes);
-		walk_pgtables(t->mm, dump_pte, out);
-	}
-	for (pfn = 0; pfn < T.sim->opt.frames; pfn++) {
-		struct page *p = pfn_to_page(T.sim, pfn);
-
-		if (p->_refcount || p->flags || p->mapping)
-			strbuf_printf(out, "pfn %lu %x %d %d %lx %lu\n", pfn, p->flags,
-				      p->_refcount, p->_mapcount,
-				      (unsigned long)p->mapping, p->index);
-	}
-	for (av = anon_vma_first(T.sim); av; av = anon_vma_next(T.sim, av))
-		strbuf_printf(out, "av %lu degree %lu ref %ld avcs %lu\n", av->id,
-			      av->degree, av->refcount, av->nr_avcs);
-	ck_assert(!out->failed);
-}
 
 /* Fail allocation N = 0, 1, ... until the call succeeds; after each
  * failure -ENOMEM and everything byte-identical. Return: its result. */
@@ -813,7 +775,7 @@ static long oom_mremap(unsigned long addr, unsigned long old_len,
 	for (n = 0; n < 1000; n++) {
 		sim_drain_pools(T.sim);
 		t_render(T.sim, state_files, &fb);
-		pages_dump(&pb);
+		t_pages_dump(T.sim, &pb);
 		t_snap(sb, T.mm);
 		rm_fail_nth(n);
 		rc = mremap(addr, old_len, new_len, flags, new_addr);
@@ -823,7 +785,7 @@ static long oom_mremap(unsigned long addr, unsigned long old_len,
 			break;
 		t_render(T.sim, state_files, &fa);
 		ASSERT_STRBUF_EQ(&fb, &fa);
-		pages_dump(&pa);
+		t_pages_dump(T.sim, &pa);
 		ASSERT_STRBUF_EQ(&pb, &pa);
 		t_snap(sa, T.mm);
 		ASSERT_SNAP_EQ(sb, sa);

@@ -31,63 +31,7 @@ static const char *const state_files[] = {
 
 /* ------------------------------------------------ page-level snapshot */
 
-static void dump_pte(int level, const int idx[4], unsigned long addr,
-		     uint64_t entry, void *arg)
-{
-	struct strbuf *out = arg;
 
-	(void)idx;
-	/* upper levels: which tables exist (their addresses may differ) */
-	if (level < 3)
-		strbuf_printf(out, "  L%d %lx\n", level, addr);
-	else
-		strbuf_printf(out, "  pte %lx %llx\n", addr, (unsigned long long)entry);
-}
-
-/*
- * pages_dump - everything below the rendered files, as text: each
- * process's counters and page tables (pid order), every frame in use,
- * the vmstat counters and every anon_vma.
- */
-static void pages_dump(struct sim *sim, struct strbuf *out)
-{
-	struct anon_vma *av;
-	unsigned long pfn;
-	int pid, i;
-
-	strbuf_reset(out);
-	for (pid = 1; pid < sim->next_pid; pid++) {
-		struct task_struct *t = find_task(sim, pid);
-		struct mm_struct *mm;
-
-		if (!t)
-			continue;
-		mm = t->mm;
-		strbuf_printf(out, "pid %d rss %ld %ld %ld %ld pte %lu hwm %lu pgd %d\n",
-			      pid, mm->rss_stat[0], mm->rss_stat[1], mm->rss_stat[2],
-			      mm->rss_stat[3], mm->pgtables_bytes, mm->hiwater_rss,
-			      mm->pgd != NULL);
-		walk_pgtables(mm, dump_pte, out);
-	}
-	for (pfn = 0; pfn < sim->opt.frames; pfn++) {
-		struct page *p = pfn_to_page(sim, pfn);
-
-		if (!p->_refcount && !p->flags && !p->mapping && p->_mapcount == -1)
-			continue;
-		strbuf_printf(out, "pfn %lu flags %x ref %d map %d mapping %lx "
-			      "index %lu content %llu private %lu\n", pfn, p->flags,
-			      p->_refcount, p->_mapcount, (unsigned long)p->mapping,
-			      p->index, (unsigned long long)p->content, p->private);
-	}
-	strbuf_printf(out, "free %lu tables %lu\n", sim->nr_free, sim->nr_pgtables);
-	for (i = 0; i < NR_VMSTAT_ITEMS; i++)
-		strbuf_printf(out, "%s %lu\n", vmstat_text[i], sim->vmstat[i]);
-	for (av = anon_vma_first(sim); av; av = anon_vma_next(sim, av))
-		strbuf_printf(out, "anon_vma %lu root %lu degree %lu ref %ld avcs %lu\n",
-			      av->id, av->root->id, av->degree, av->refcount,
-			      av->nr_avcs);
-	ck_assert(!out->failed);
-}
 
 static void assert_same_text(const char *file, int line, long n,
 			     const char *what, const struct strbuf *a,
@@ -121,7 +65,7 @@ static long oom_loop(const char *file, int line, int (*op)(void *), void *arg,
 
 		sim_drain_pools(T.sim);
 		t_render(T.sim, state_files, &fb);
-		pages_dump(T.sim, &pb);
+		t_pages_dump(T.sim, &pb);
 		if (mm)
 			t_snap(sb, mm);
 		rm_fail_nth(n);
@@ -135,7 +79,7 @@ static long oom_loop(const char *file, int line, int (*op)(void *), void *arg,
 			      file, line, n, rc, errno_name(-rc));
 		t_render(T.sim, state_files, &fa);
 		assert_same_text(file, line, n, "the files", &fb, &fa);
-		pages_dump(T.sim, &pa);
+		t_pages_dump(T.sim, &pa);
 		assert_same_text(file, line, n, "the pages", &pb, &pa);
 		if (mm) {
 			t_snap(sa, mm);
@@ -559,13 +503,13 @@ static void small_machine(unsigned long frames)
 	struct strbuf p0_ = STRBUF_INIT, p1_ = STRBUF_INIT; \
 	char cause_[64]; \
 	t_render(T.sim, state_files, &f0_); \
-	pages_dump(T.sim, &p0_); \
+	t_pages_dump(T.sim, &p0_); \
 	ck_assert_int_eq((call), -ENOMEM); \
 	CHECK_SIM(T.sim); \
 	snprintf(cause_, sizeof(cause_), "out of memory at %#lx", (unsigned long)(addr)); \
 	ck_assert_str_eq(T.sim->fault_cause, cause_); \
 	t_render(T.sim, state_files, &f1_); \
-	pages_dump(T.sim, &p1_); \
+	t_pages_dump(T.sim, &p1_); \
 	assert_same_text(__FILE__, __LINE__, -1, "the files", &f0_, &f1_); \
 	assert_same_text(__FILE__, __LINE__, -1, "the pages", &p0_, &p1_); \
 	strbuf_release(&f0_); strbuf_release(&f1_); \

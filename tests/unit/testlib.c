@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "task.h"
 #include "testlib.h"
 
 struct tfix T;
@@ -437,4 +438,59 @@ void t_assert_vmstat(const char *file, int line, struct sim *sim,
 		ck_assert_msg(got == want, "%s:%d: %s moved by %ld, expected %ld",
 			      file, line, vmstat_text[item], got, want);
 	}
+}
+
+static void t_dump_pte(int level, const int idx[4], unsigned long addr,
+		       uint64_t entry, void *arg)
+{
+	(void)idx;
+	/* upper levels: which tables exist (their addresses may differ) */
+	if (level < 3)
+		strbuf_printf(arg, "  L%d %lx\n", level, addr);
+	else
+		strbuf_printf(arg, "  pte %lx %llx\n", addr, (unsigned long long)entry);
+}
+
+void t_pages_dump(struct sim *sim, struct strbuf *out)
+{
+	size_t n = HASH_COUNT(sim->tasks), i;
+	int *pids = calloc(n + 1, sizeof(*pids));
+	struct anon_vma *av;
+	unsigned long pfn;
+	int v;
+
+	ck_assert_ptr_nonnull(pids);
+	strbuf_reset(out);
+	n = task_pids(sim, pids, n);
+	for (i = 0; i < n; i++) {
+		struct task_struct *t = find_task(sim, pids[i]);
+		struct mm_struct *mm = t->mm;
+
+		strbuf_printf(out, "pid %d %s rss %ld %ld %ld %ld pte %lu hwm %lu "
+			      "pgd %d brk %lx/%lx\n", t->pid, t->comm,
+			      mm->rss_stat[0], mm->rss_stat[1], mm->rss_stat[2],
+			      mm->rss_stat[3], mm->pgtables_bytes, mm->hiwater_rss,
+			      mm->pgd != NULL, mm->start_brk, mm->brk);
+		walk_pgtables(mm, t_dump_pte, out);
+	}
+	free(pids);
+	for (pfn = 0; pfn < sim->opt.frames; pfn++) {
+		struct page *p = pfn_to_page(sim, pfn);
+
+		if (!p->_refcount && !p->flags && !p->mapping && p->_mapcount == -1)
+			continue;
+		strbuf_printf(out, "pfn %lu flags %x ref %d map %d mapping %lx "
+			      "index %lu content %llu private %lu\n", pfn, p->flags,
+			      p->_refcount, p->_mapcount, (unsigned long)p->mapping,
+			      p->index, (unsigned long long)p->content, p->private);
+	}
+	strbuf_printf(out, "free %lu tables %lu vmas %lu avcs %lu\n", sim->nr_free,
+		      sim->nr_pgtables, sim->nr_vmas, sim->nr_avcs);
+	for (v = 0; v < NR_VMSTAT_ITEMS; v++)
+		strbuf_printf(out, "%s %lu\n", vmstat_text[v], sim->vmstat[v]);
+	for (av = anon_vma_first(sim); av; av = anon_vma_next(sim, av))
+		strbuf_printf(out, "anon_vma %lu root %lu degree %lu ref %ld avcs %lu\n",
+			      av->id, av->root->id, av->degree, av->refcount,
+			      av->nr_avcs);
+	ck_assert(!out->failed);
 }

@@ -194,6 +194,14 @@ void t_render(struct sim *sim, const char *const *paths, struct strbuf *out);
 #include "page.h"
 #include "pgtable.h"
 
+/*
+ * t_pages_dump - the state below the rendered files, as text, for
+ * "nothing changed" comparisons: each process (pid order) with its name,
+ * counters, break and page tables, every frame in use, the free and table
+ * counts, the vmstat counters and every anon_vma.
+ */
+void t_pages_dump(struct sim *sim, struct strbuf *out);
+
 /* A PTE made from a user vm_page_prot: present, user, young (every x86
  * user protection carries the Accessed bit), NX without VM_EXEC. This is
  * PAGE_COPY/PAGE_READONLY: what a private mapping's PTE starts from. */
